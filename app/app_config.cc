@@ -1,0 +1,40 @@
+#include "app/app_config.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "processors/registry.h"
+
+namespace newsflow {
+
+void print_config_errors(const config_errors& errors, const std::string& path) {
+  std::fprintf(stderr, "newsflowd: invalid configuration%s:\n",
+               path.empty() ? "" : fmt::format(" in {}", path).c_str());
+  for (const auto& e : errors.all()) std::fprintf(stderr, "  %s\n", e.c_str());
+}
+
+std::optional<app_config> load_app_config(const std::string& path) {
+  app_config config;
+  register_builtin_processors(config.processors);
+  config_errors errors;
+  if (path.empty()) {
+    config.document = default_config_document();
+  } else {
+    auto doc = load_config_file(path, process_environment(), errors);
+    if (!doc) {
+      print_config_errors(errors, path);
+      return std::nullopt;
+    }
+    config.document = std::move(*doc);
+  }
+  config.pipeline =
+      parse_pipeline_config(config.document, {}, default_chain(), config.processors, errors);
+  if (!errors.empty()) {
+    print_config_errors(errors, path);
+    return std::nullopt;
+  }
+  return config;
+}
+
+}  // namespace newsflow

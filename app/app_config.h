@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "pipeline/config.h"
+#include "pipeline/processor_registry.h"
+
+namespace newsflow {
+
+// The configuration as the app sees it: the file (or defaults), its core sections parsed,
+// and the registry of processors the chain can name.
+struct app_config {
+  config_document document;
+  pipeline_config pipeline;
+  processor_registry processors;
+};
+
+// Loads `path` (empty: defaults only) and validates the core sections. On errors, prints
+// every one of them to stderr and returns nothing.
+std::optional<app_config> load_app_config(const std::string& path);
+
+// Prints configuration errors the way every command reports them.
+void print_config_errors(const config_errors& errors, const std::string& path);
+
+}  // namespace newsflow

@@ -1,0 +1,53 @@
+#include "pipeline/chain.h"
+
+#include <chrono>
+
+namespace newsflow {
+
+chain::chain(std::vector<std::unique_ptr<processor>> processors, metrics_registry& metrics)
+    : processors_(std::move(processors)) {
+  for (size_t i = 0; i < processors_.size(); ++i) {
+    const metric_labels labels = {{"processor", std::string(processors_[i]->name())}};
+    metrics_.push_back(step_metrics{
+        &metrics.get_histogram("newsflow_processor_duration_seconds",
+                               "Time one processor spent on one article.", labels),
+        &metrics.get_counter("newsflow_processor_failures_total",
+                             "Articles a processor rejected (sent to the dead-letter output).",
+                             labels),
+        &metrics.get_counter("newsflow_processor_drops_total",
+                             "Articles a processor dropped on purpose (e.g. duplicates).", labels),
+    });
+    const bool in_order = processors_[i]->order() == ordering::input_order;
+    if (in_order || stages_.empty() || stages_.back().in_order) {
+      stages_.push_back(stage{i, i + 1, in_order});
+    } else {
+      stages_.back().end = i + 1;
+    }
+  }
+}
+
+process_result chain::run_stage(size_t s, article& a) {
+  const stage& st = stages_[s];
+  for (size_t i = st.begin; i < st.end; ++i) {
+    processor& p = *processors_[i];
+    const auto start = std::chrono::steady_clock::now();
+    process_result result = p.process(a);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    a.timings.push_back(step_timing{p.name(), static_cast<uint32_t>(micros)});
+    metrics_[i].latency->observe_us(static_cast<uint64_t>(micros));
+    if (!result) {
+      metrics_[i].failures->inc();
+      if (result.error().processor.empty()) result.error().processor = std::string(p.name());
+      return result;
+    }
+    if (*result == verdict::drop) {
+      metrics_[i].drops->inc();
+      return result;
+    }
+  }
+  return verdict::next;
+}
+
+}  // namespace newsflow

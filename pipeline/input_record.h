@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace newsflow {
+
+struct record_header {
+  std::string key;
+  std::string value;
+};
+
+// One message as a source delivered it: the bytes plus where it came from. Sources reuse
+// records, so strings keep their capacity from one message to the next.
+struct input_record {
+  std::string bytes;
+  std::string key;
+  bool has_key = false;
+  std::vector<record_header> headers;
+  std::string stream;      // topic, or input file name
+  int32_t partition = -1;  // -1 for files
+  int64_t position = 0;    // Kafka offset, or 1-based line number in a file
+  int64_t timestamp_ms = -1;
+  // Set by a source that cut the message short (e.g. a line above the size limit): the
+  // record is rejected with this reason instead of being decoded.
+  std::string rejected_reason;
+  uint64_t original_size = 0;
+
+  void clear() {
+    bytes.clear();
+    key.clear();
+    has_key = false;
+    headers.clear();
+    partition = -1;
+    position = 0;
+    timestamp_ms = -1;
+    rejected_reason.clear();
+    original_size = 0;
+  }
+};
+
+}  // namespace newsflow

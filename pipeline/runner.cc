@@ -1,0 +1,211 @@
+#include "pipeline/runner.h"
+
+#include <stdexcept>
+
+namespace newsflow {
+
+enum class slot_state { free, filling, queued, done };
+
+struct runner::slot {
+  input_record record;
+  article art;
+  std::string output;
+  failure error;
+  outcome kind = outcome::published;
+  slot_state state = slot_state::free;
+};
+
+// Lets articles through one at a time in sequence order. Every sequence number passes
+// every gate (articles that failed earlier just pass), so the next one is never stuck.
+class runner::ordered_gate {
+ public:
+  void enter(uint64_t sequence) {
+    std::unique_lock lock(mutex_);
+    turn_.wait(lock, [&] { return next_ == sequence; });
+  }
+  void leave() {
+    {
+      std::lock_guard lock(mutex_);
+      ++next_;
+    }
+    turn_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  uint64_t next_ = 0;
+};
+
+runner::runner(chain& c, decoder_options decode, encoder_options encode, record_sink& sink,
+               metrics_registry& metrics, runner_options options)
+    : chain_(c),
+      decode_options_(decode),
+      encoder_(encode),
+      sink_(sink),
+      options_(options),
+      articles_in_(metrics.get_counter("newsflow_articles_in_total", "Input messages received.")),
+      bytes_in_(metrics.get_counter("newsflow_input_bytes_total", "Bytes of input messages received.")),
+      article_latency_(metrics.get_histogram("newsflow_article_duration_seconds",
+                                             "Time from decode start to encoded output, per article.")),
+      metrics_(metrics) {
+  if (options_.workers == 0) options_.workers = 1;
+  if (options_.max_in_flight == 0) options_.max_in_flight = 64 * static_cast<size_t>(options_.workers);
+  ring_.reserve(options_.max_in_flight);
+  for (size_t i = 0; i < options_.max_in_flight; ++i) ring_.push_back(std::make_unique<slot>());
+  for (size_t i = 0; i < chain_.stages().size(); ++i)
+    gates_.push_back(std::make_unique<ordered_gate>());
+  for (unsigned w = 0; w < options_.workers; ++w) workers_.emplace_back([this, w] { work(w); });
+  deliverer_ = std::thread([this] { deliver_loop(); });
+}
+
+runner::~runner() { finish(); }
+
+input_record* runner::acquire(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  if (acquired_) throw std::logic_error("runner::acquire called twice without submit");
+  slot& s = *ring_[next_acquire_ % ring_.size()];
+  if (!slot_free_.wait_for(lock, wait, [&] { return s.state == slot_state::free; })) return nullptr;
+  s.state = slot_state::filling;
+  acquired_ = true;
+  lock.unlock();
+  s.record.clear();
+  return &s.record;
+}
+
+void runner::submit() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!acquired_) throw std::logic_error("runner::submit without acquire");
+    slot& s = *ring_[next_acquire_ % ring_.size()];
+    s.state = slot_state::queued;
+    totals_.submitted++;
+    totals_.bytes_in += s.record.bytes.size();
+    ++next_acquire_;
+    acquired_ = false;
+  }
+  work_ready_.notify_one();
+}
+
+void runner::cancel_acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!acquired_) throw std::logic_error("runner::cancel_acquire without acquire");
+    ring_[next_acquire_ % ring_.size()]->state = slot_state::free;
+    acquired_ = false;
+  }
+  slot_free_.notify_one();
+}
+
+void runner::finish() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finishing_) return;
+    finishing_ = true;
+  }
+  work_ready_.notify_all();
+  result_ready_.notify_all();
+  for (auto& t : workers_) t.join();
+  deliverer_.join();
+}
+
+size_t runner::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return next_acquire_ - next_deliver_;
+}
+
+runner_totals runner::totals() const {
+  std::lock_guard lock(mutex_);
+  return totals_;
+}
+
+void runner::work(unsigned /*worker_index*/) {
+  article_decoder decoder(decode_options_);  // one simdjson parser per worker
+  for (;;) {
+    uint64_t sequence;
+    {
+      std::unique_lock lock(mutex_);
+      work_ready_.wait(lock, [&] { return next_claim_ < next_acquire_ || finishing_; });
+      if (next_claim_ >= next_acquire_) return;  // finishing and nothing left
+      sequence = next_claim_++;
+    }
+    slot& s = *ring_[sequence % ring_.size()];
+    process(s, sequence, decoder);
+    bool next_in_line;
+    {
+      std::lock_guard lock(mutex_);
+      s.state = slot_state::done;
+      next_in_line = sequence == next_deliver_;
+    }
+    if (next_in_line) result_ready_.notify_one();
+  }
+}
+
+void runner::process(slot& s, uint64_t sequence, article_decoder& decoder) {
+  const auto start = std::chrono::steady_clock::now();
+  articles_in_.inc();
+  bytes_in_.inc(s.record.bytes.size());
+  s.output.clear();
+  bool alive = true;
+  if (auto decoded = decoder.decode(s.record, s.art); !decoded) {
+    s.kind = outcome::rejected;
+    s.error = std::move(decoded.error());
+    alive = false;
+  }
+  const auto& stages = chain_.stages();
+  for (size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i].in_order) gates_[i]->enter(sequence);
+    if (alive) {
+      process_result r = chain_.run_stage(i, s.art);
+      if (!r) {
+        s.kind = outcome::rejected;
+        s.error = std::move(r.error());
+        alive = false;
+      } else if (*r == verdict::drop) {
+        s.kind = outcome::dropped;
+        alive = false;
+      }
+    }
+    if (stages[i].in_order) gates_[i]->leave();
+  }
+  if (alive) {
+    s.kind = outcome::published;
+    encoder_.encode(s.art, s.output);
+  }
+  article_latency_.observe_us(static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+          .count()));
+}
+
+void runner::deliver_loop() {
+  for (;;) {
+    slot* s;
+    uint64_t sequence;
+    {
+      std::unique_lock lock(mutex_);
+      result_ready_.wait(lock, [&] {
+        return (next_deliver_ < next_acquire_ &&
+                ring_[next_deliver_ % ring_.size()]->state == slot_state::done) ||
+               (finishing_ && next_deliver_ == next_acquire_ && next_claim_ >= next_acquire_);
+      });
+      if (next_deliver_ == next_acquire_) return;
+      sequence = next_deliver_;
+      s = ring_[sequence % ring_.size()].get();
+    }
+    const failure* error = s->kind == outcome::rejected ? &s->error : nullptr;
+    sink_.deliver(result_view{sequence, s->kind, s->record, s->output, s->art.route, error});
+    {
+      std::lock_guard lock(mutex_);
+      switch (s->kind) {
+        case outcome::published: totals_.published++; break;
+        case outcome::dropped: totals_.dropped++; break;
+        case outcome::rejected: totals_.rejected++; break;
+      }
+      s->state = slot_state::free;
+      ++next_deliver_;
+    }
+    slot_free_.notify_one();
+  }
+}
+
+}  // namespace newsflow

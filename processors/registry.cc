@@ -1,0 +1,17 @@
+#include "processors/registry.h"
+
+#include "processors/normalize/normalize_processor.h"
+
+namespace newsflow {
+
+void register_builtin_processors(processor_registry& registry) {
+  registry.add("normalize", "plain text from text or html: NFC, whitespace folding, size limit",
+               make_normalize_processor);
+}
+
+const std::vector<std::string>& default_chain() {
+  static const std::vector<std::string> chain = {"normalize"};
+  return chain;
+}
+
+}  // namespace newsflow

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything newsflow needs to build, test and run on Debian 12.
+# Idempotent: safe to run again. Runs as root, or through sudo when it is available.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "setup.sh: run as root (or install sudo)" >&2; exit 1
+  fi
+else
+  SUDO=
+fi
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # libraries (the customer's choice: librdkafka, simdjson, spdlog, GoogleTest)
+  librdkafka-dev libsimdjson-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # parsing and text
+  libyaml-cpp-dev libgumbo-dev libutf8proc-dev libxxhash-dev libcli11-dev
+  # independent clients and tools used by the tests
+  python3 kcat python3-kafka
+)
+
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "setup.sh: all packages present"
+fi

@@ -1,0 +1,152 @@
+#include "pipeline/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fake_processors.h"
+
+namespace newsflow {
+namespace {
+
+struct collected {
+  uint64_t sequence;
+  outcome kind;
+  std::string output;
+  std::string reason;
+  std::string processor;
+  int64_t position;
+};
+
+class collecting_sink final : public record_sink {
+ public:
+  void deliver(const result_view& r) override {
+    results.push_back({r.sequence, r.kind, std::string(r.output), r.error ? r.error->code : "",
+                       r.error ? r.error->processor : "", r.record.position});
+  }
+  std::vector<collected> results;
+};
+
+std::vector<collected> run(const std::vector<std::string>& inputs, unsigned workers,
+                           size_t max_in_flight) {
+  metrics_registry metrics;
+  std::vector<std::unique_ptr<processor>> ps;
+  ps.push_back(std::make_unique<testing::upper_processor>());
+  ps.push_back(std::make_unique<testing::judge_processor>());
+  ps.push_back(std::make_unique<testing::counter_processor>());
+  chain c(std::move(ps), metrics);
+  collecting_sink sink;
+  {
+    runner r(c, {}, {pipeline_info::none}, sink, metrics, {workers, max_in_flight});
+    int64_t line = 0;
+    for (const auto& in : inputs) {
+      input_record* rec = nullptr;
+      while (!(rec = r.acquire(std::chrono::milliseconds(100)))) {
+      }
+      rec->bytes = in;
+      rec->position = ++line;
+      r.submit();
+    }
+    r.finish();
+    auto t = r.totals();
+    EXPECT_EQ(t.submitted, inputs.size());
+    EXPECT_EQ(t.published + t.dropped + t.rejected, inputs.size());
+  }
+  return sink.results;
+}
+
+std::vector<std::string> inputs(int n) {
+  std::vector<std::string> v;
+  for (int i = 0; i < n; ++i) {
+    if (i % 17 == 5) v.push_back("{not json");
+    else if (i % 13 == 7) v.push_back(R"({"text":"please fail"})");
+    else if (i % 11 == 3) v.push_back(R"({"text":"drop me"})");
+    else v.push_back(R"({"text":"article )" + std::string(static_cast<size_t>(i % 7), 'x') + " " + std::to_string(i) + "\"}");
+  }
+  return v;
+}
+
+TEST(chain, groups_processors_into_parallel_and_in_order_stages) {
+  metrics_registry metrics;
+  std::vector<std::unique_ptr<processor>> ps;
+  ps.push_back(std::make_unique<testing::upper_processor>());
+  ps.push_back(std::make_unique<testing::judge_processor>());
+  ps.push_back(std::make_unique<testing::counter_processor>());
+  ps.push_back(std::make_unique<testing::upper_processor>());
+  chain c(std::move(ps), metrics);
+  ASSERT_EQ(c.stages().size(), 3u);
+  EXPECT_FALSE(c.stages()[0].in_order);
+  EXPECT_EQ(c.stages()[0].end, 2u);
+  EXPECT_TRUE(c.stages()[1].in_order);
+  EXPECT_FALSE(c.stages()[2].in_order);
+}
+
+TEST(runner, delivers_in_input_order_with_each_outcome) {
+  const auto in = inputs(200);
+  const auto out = run(in, 4, 16);
+  ASSERT_EQ(out.size(), in.size());
+  uint64_t counted = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].sequence, i);
+    EXPECT_EQ(out[i].position, static_cast<int64_t>(i + 1));
+    if (in[i] == "{not json") {
+      EXPECT_EQ(out[i].kind, outcome::rejected);
+      EXPECT_EQ(out[i].processor, "decode");
+    } else if (in[i].find("fail") != std::string::npos) {
+      EXPECT_EQ(out[i].kind, outcome::rejected);
+      EXPECT_EQ(out[i].reason, "judge.refused");
+      EXPECT_EQ(out[i].processor, "judge");
+    } else if (in[i].find("drop") != std::string::npos) {
+      EXPECT_EQ(out[i].kind, outcome::dropped);
+    } else {
+      ASSERT_EQ(out[i].kind, outcome::published);
+      // The in-order processor numbered the published articles in input order.
+      EXPECT_NE(out[i].output.find("\"n\":" + std::to_string(counted) + "}"), std::string::npos)
+          << out[i].output;
+      ++counted;
+    }
+  }
+}
+
+TEST(runner, output_is_identical_whatever_the_number_of_workers) {
+  const auto in = inputs(500);
+  const auto one = run(in, 1, 4);
+  for (unsigned workers : {2u, 3u, 8u}) {
+    const auto many = run(in, workers, 7);
+    ASSERT_EQ(many.size(), one.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      EXPECT_EQ(many[i].kind, one[i].kind);
+      EXPECT_EQ(many[i].output, one[i].output);
+    }
+  }
+}
+
+TEST(runner, acquire_times_out_when_max_in_flight_inputs_are_undelivered) {
+  metrics_registry metrics;
+  chain c({}, metrics);
+  struct blocking_sink final : record_sink {
+    std::mutex gate;
+    void deliver(const result_view&) override { std::lock_guard lock(gate); }
+  } sink;
+  std::unique_lock hold(sink.gate);  // the sink cannot take anything yet
+  runner r(c, {}, {}, sink, metrics, {2, 3});
+  for (int i = 0; i < 3; ++i) {
+    input_record* rec = r.acquire(std::chrono::milliseconds(1000));
+    ASSERT_NE(rec, nullptr);
+    rec->bytes = R"({"text":"x"})";
+    r.submit();
+  }
+  EXPECT_EQ(r.acquire(std::chrono::milliseconds(50)), nullptr);  // backpressure
+  EXPECT_EQ(r.in_flight(), 3u);
+  hold.unlock();
+  input_record* rec = r.acquire(std::chrono::milliseconds(5000));
+  ASSERT_NE(rec, nullptr);
+  r.cancel_acquire();
+  r.finish();
+  EXPECT_EQ(r.totals().published, 3u);
+}
+
+}  // namespace
+}  // namespace newsflow
