@@ -22,12 +22,13 @@ command add_check_config_command(CLI::App& app) {
             // Building the chain runs every processor's own validation (and loads models).
             metrics_registry metrics;
             config_errors errors;
-            if (!build_chain(config->pipeline, config->processors, metrics, errors)) {
+            std::vector<YAML::Node> effective_chain;
+            if (!build_chain(config->pipeline, config->processors, metrics, errors, &effective_chain)) {
               print_config_errors(errors, *path);
               return exit_code::usage;
             }
             YAML::Emitter out;
-            out << to_yaml(config->pipeline);
+            out << to_yaml(config->pipeline, effective_chain);
             std::cout << "# effective configuration of " << *path << " (valid)\n" << out.c_str() << "\n";
             return exit_code::ok;
           }};

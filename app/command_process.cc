@@ -44,6 +44,16 @@ extern "C" void on_stop_signal(int) {
   std::signal(SIGTERM, SIG_DFL);
 }
 
+// Without SA_RESTART, so a read blocked on a pipe returns and the reader sees the request.
+void install_stop_handler() {
+  struct sigaction action{};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
 // Owns a FILE* unless it is one of the standard streams.
 struct file_handle {
   std::FILE* f = nullptr;
@@ -93,11 +103,11 @@ int run_process(const process_flags& flags) {
   static char out_buffer[1 << 20];
   std::setvbuf(out.f, out_buffer, _IOFBF, sizeof out_buffer);
 
-  jsonl_reader reader(in.f, flags.input == "-" ? "stdin" : flags.input, pc.input.max_message_bytes);
+  jsonl_reader reader(in.f, flags.input == "-" ? "stdin" : flags.input, pc.input.max_message_bytes,
+                      &stop_requested);
   jsonl_sink sink(out.f, err.f, flags.routed.empty() ? nullptr : routed.f);
 
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  install_stop_handler();
 
   const auto start = std::chrono::steady_clock::now();
   runner r(*chain, pc.input, pc.output, sink, metrics, pc.runner);

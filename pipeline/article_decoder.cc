@@ -186,9 +186,11 @@ std::expected<void, failure> article_decoder::decode_object(std::string_view jso
   if (auto e = parser_.iterate(padded).get(doc)) return std::unexpected(json_failure(e));
   od::object root;
   if (auto e = doc.get_object().get(root)) {
-    if (e == simdjson::INCORRECT_TYPE)
-      return std::unexpected(decode_failure("json.not_object", "message is JSON but not an object"));
-    return std::unexpected(json_failure(e));
+    if (e != simdjson::INCORRECT_TYPE) return std::unexpected(json_failure(e));
+    // Valid JSON of another type, or not JSON at all ("not json" starts like null)?
+    return std::unexpected(root_is_valid_json(json, capacity)
+                               ? decode_failure("json.not_object", "message is JSON but not an object")
+                               : decode_failure("json.syntax", "message is not JSON"));
   }
   failure why;
   for (auto field_result : root) {
@@ -255,6 +257,40 @@ std::expected<void, failure> article_decoder::decode_object(std::string_view jso
   a.body = a.text.value;
   a.headline = a.title.value;
   return {};
+}
+
+bool article_decoder::root_is_valid_json(std::string_view json, size_t capacity) {
+  simdjson::padded_string_view padded(json.data(), json.size(), capacity);
+  od::document doc;
+  if (parser_.iterate(padded).get(doc)) return false;
+  // Scalars at the root are not values On-Demand can walk from the document itself.
+  switch (json.front()) {
+    case '[': {
+      od::array array;
+      if (doc.get_array().get(array)) return false;
+      failure why;
+      for (auto element_result : array) {
+        od::value element;
+        if (std::move(element_result).get(element) || walk(element, 1, why)) return false;
+      }
+      return doc.current_location().error() != simdjson::SUCCESS;  // nothing after the array
+    }
+    case '"': {
+      std::string_view s;
+      return !doc.get_string().get(s);  // root scalars: simdjson checks trailing bytes
+    }
+    case 't':
+    case 'f': {
+      bool b;
+      return !doc.get_bool().get(b);
+    }
+    case 'n': {
+      bool is_null = false;
+      return !doc.is_null().get(is_null) && is_null;
+    }
+    default:
+      return valid_json_number(json);
+  }
 }
 
 simdjson::error_code article_decoder::walk(od::value value, uint32_t depth, failure& why) {

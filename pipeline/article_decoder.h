@@ -36,6 +36,8 @@ class article_decoder {
  private:
   std::expected<void, failure> decode_object(std::string_view json, size_t capacity, article& a);
   simdjson::error_code walk(simdjson::ondemand::value value, uint32_t depth, failure& why);
+  // Whether `json` (not an object) is some other valid JSON value: json.not_object, not json.syntax.
+  bool root_is_valid_json(std::string_view json, size_t capacity);
 
   decoder_options options_;
   simdjson::ondemand::parser parser_;

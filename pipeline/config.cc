@@ -76,7 +76,7 @@ void parse_chain(const YAML::Node& node, const std::vector<std::string>& default
     if (item.IsScalar()) {  // shorthand: "- normalize"
       YAML::Node options(YAML::NodeType::Map);
       options["type"] = item.Scalar();
-      item = options;
+      item.reset(options);
     }
     if (!item.IsMap() || !item["type"] || !item["type"].IsScalar()) {
       errors.add(path, "must name a processor: '- type: normalize' (or just '- normalize')");
@@ -156,8 +156,8 @@ pipeline_config parse_pipeline_config(const config_document& doc,
 }
 
 std::unique_ptr<chain> build_chain(const pipeline_config& config, const processor_registry& registry,
-                                   metrics_registry& metrics, config_errors& errors) {
-  processor_context context{metrics, config.base_dir};
+                                   metrics_registry& metrics, config_errors& errors,
+                                   std::vector<YAML::Node>* effective_options) {
   std::vector<std::unique_ptr<processor>> processors;
   for (const auto& spec : config.chain) {
     const auto* entry = registry.find(spec.type);
@@ -165,14 +165,17 @@ std::unique_ptr<chain> build_chain(const pipeline_config& config, const processo
       errors.add(spec.path + ".type", fmt::format("unknown processor '{}'", spec.type));
       continue;
     }
+    processor_context context{metrics, config.base_dir, YAML::Node(YAML::NodeType::Map)};
+    context.effective_options["type"] = spec.type;
     auto p = entry->factory(spec.options, spec.path, errors, context);
     if (p) processors.push_back(std::move(p));
+    if (effective_options) effective_options->push_back(context.effective_options);
   }
   if (!errors.empty()) return nullptr;
   return std::make_unique<chain>(std::move(processors), metrics);
 }
 
-YAML::Node to_yaml(const pipeline_config& config) {
+YAML::Node to_yaml(const pipeline_config& config, const std::vector<YAML::Node>& effective_chain) {
   YAML::Node root(YAML::NodeType::Map);
   root["pipeline"]["workers"] = config.runner.workers;
   root["pipeline"]["max_in_flight"] = config.runner.max_in_flight;
@@ -185,7 +188,7 @@ YAML::Node to_yaml(const pipeline_config& config) {
   root["logging"]["level"] = config.logging.level;
   root["logging"]["format"] = config.logging.format;
   YAML::Node chain(YAML::NodeType::Sequence);
-  for (const auto& spec : config.chain) chain.push_back(YAML::Clone(spec.options));
+  for (const auto& options : effective_chain) chain.push_back(options);
   root["chain"] = chain;
   return root;
 }

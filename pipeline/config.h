@@ -66,11 +66,14 @@ pipeline_config parse_pipeline_config(const config_document& doc,
                                       const processor_registry& registry, config_errors& errors);
 
 // Builds the chain's processors from their specs (their factories validate the options).
-// Returns nullptr and reports to `errors` on any problem.
+// Returns nullptr and reports to `errors` on any problem. With `effective_options`, gets
+// each processor's options as it applied them, defaults included.
 std::unique_ptr<chain> build_chain(const pipeline_config& config, const processor_registry& registry,
-                                   metrics_registry& metrics, config_errors& errors);
+                                   metrics_registry& metrics, config_errors& errors,
+                                   std::vector<YAML::Node>* effective_options = nullptr);
 
-// The effective core configuration, defaults filled in, as YAML (for check-config).
-YAML::Node to_yaml(const pipeline_config& config);
+// The effective configuration, defaults filled in, as YAML (for check-config);
+// `effective_chain` comes from build_chain.
+YAML::Node to_yaml(const pipeline_config& config, const std::vector<YAML::Node>& effective_chain);
 
 }  // namespace newsflow

@@ -17,9 +17,13 @@ bool parse_int(const std::string& s, int64_t& out) {
 
 }  // namespace
 
-options_reader::options_reader(const YAML::Node& node, std::string path, config_errors& errors)
+options_reader::options_reader(const YAML::Node& node, std::string path, config_errors& errors,
+                               YAML::Node* effective)
     // A missing key reads as an empty mapping (yaml-cpp's undefined nodes throw on use).
-    : node_(node.IsDefined() ? node : YAML::Node()), path_(std::move(path)), errors_(errors) {
+    : node_(node.IsDefined() ? node : YAML::Node()),
+      path_(std::move(path)),
+      errors_(errors),
+      effective_(effective) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap())
     errors_.add(path_, "must be a mapping of options");
 }
@@ -31,7 +35,8 @@ std::string options_reader::path_of(std::string_view key) const {
 const YAML::Node* options_reader::scalar(std::string_view key) {
   seen_.insert(std::string(key));
   if (!node_.IsMap()) return nullptr;
-  current_ = node_[std::string(key)];
+  // reset() rebinds; operator= would overwrite the node current_ points to (yaml-cpp).
+  current_.reset(node_[std::string(key)]);
   if (!current_.IsDefined() || current_.IsNull()) return nullptr;
   if (!current_.IsScalar()) {
     errors_.add(path_of(key), "must be a single value, not a list or mapping");
@@ -42,20 +47,22 @@ const YAML::Node* options_reader::scalar(std::string_view key) {
 
 void options_reader::read(std::string_view key, std::string& out) {
   if (const auto* n = scalar(key)) out = n->Scalar();
+  record(key, out);
 }
 
 void options_reader::read(std::string_view key, bool& out) {
   const auto* n = scalar(key);
-  if (!n) return;
+  if (!n) return record(key, out);
   const std::string& s = n->Scalar();
   if (s == "true" || s == "yes" || s == "on") out = true;
   else if (s == "false" || s == "no" || s == "off") out = false;
   else errors_.add(path_of(key), fmt::format("must be true or false, not '{}'", s));
+  record(key, out);
 }
 
 void options_reader::read(std::string_view key, int64_t& out, int64_t min, int64_t max) {
   const auto* n = scalar(key);
-  if (!n) return;
+  if (!n) return record(key, out);
   int64_t v = 0;
   if (!parse_int(n->Scalar(), v)) {
     errors_.add(path_of(key), fmt::format("must be an integer, not '{}'", n->Scalar()));
@@ -64,6 +71,7 @@ void options_reader::read(std::string_view key, int64_t& out, int64_t min, int64
   } else {
     out = v;
   }
+  record(key, out);
 }
 
 void options_reader::read(std::string_view key, uint32_t& out, uint32_t min, uint32_t max) {
@@ -74,7 +82,7 @@ void options_reader::read(std::string_view key, uint32_t& out, uint32_t min, uin
 
 void options_reader::read(std::string_view key, double& out, double min, double max) {
   const auto* n = scalar(key);
-  if (!n) return;
+  if (!n) return record(key, out);
   const std::string& s = n->Scalar();
   double v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -85,17 +93,18 @@ void options_reader::read(std::string_view key, double& out, double min, double 
   } else {
     out = v;
   }
+  record(key, out);
 }
 
 void options_reader::read_choice(std::string_view key, std::string& out,
                                  std::initializer_list<std::string_view> allowed) {
   const auto* n = scalar(key);
-  if (!n) return;
+  if (!n) return record(key, out);
   const std::string& s = n->Scalar();
   for (auto a : allowed) {
     if (a == s) {
       out = s;
-      return;
+      return record(key, out);
     }
   }
   std::string list;

@@ -21,7 +21,9 @@ namespace newsflow {
 //   r.finish();
 class options_reader {
  public:
-  options_reader(const YAML::Node& node, std::string path, config_errors& errors);
+  // With `effective`, every read records the option's final value (given or default) there.
+  options_reader(const YAML::Node& node, std::string path, config_errors& errors,
+                 YAML::Node* effective = nullptr);
 
   // Each read leaves `out` untouched when the key is absent.
   void read(std::string_view key, std::string& out);
@@ -43,12 +45,17 @@ class options_reader {
 
  private:
   const YAML::Node* scalar(std::string_view key);
+  template <typename T>
+  void record(std::string_view key, const T& value) {
+    if (effective_) (*effective_)[std::string(key)] = value;
+  }
 
   YAML::Node node_;
   std::string path_;
   config_errors& errors_;
   std::set<std::string, std::less<>> seen_;
   YAML::Node current_;
+  YAML::Node* effective_;
 };
 
 }  // namespace newsflow

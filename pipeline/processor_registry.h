@@ -22,6 +22,9 @@ struct processor_context {
   // Directory relative paths in options (model files) are resolved against: the config
   // file's directory, or the working directory without a config file.
   std::filesystem::path base_dir;
+  // The processor's options as applied, defaults included, for check-config: pass it to
+  // options_reader, which records every option it reads.
+  YAML::Node effective_options;
 };
 
 // Parses and validates `options` (a YAML mapping; the key `type` is the caller's), reporting

@@ -178,16 +178,25 @@ void runner::process(slot& s, uint64_t sequence, article_decoder& decoder) {
 }
 
 void runner::deliver_loop() {
+  bool idle = false;  // sink told already, nothing delivered since
   for (;;) {
     slot* s;
     uint64_t sequence;
     {
       std::unique_lock lock(mutex_);
-      result_ready_.wait(lock, [&] {
+      auto ready = [&] {
         return (next_deliver_ < next_acquire_ &&
                 ring_[next_deliver_ % ring_.size()]->state == slot_state::done) ||
                (finishing_ && next_deliver_ == next_acquire_ && next_claim_ >= next_acquire_);
-      });
+      };
+      if (!ready() && !idle) {
+        idle = true;
+        lock.unlock();
+        sink_.idle();
+        lock.lock();
+      }
+      result_ready_.wait(lock, ready);
+      idle = false;
       if (next_deliver_ == next_acquire_) return;
       sequence = next_deliver_;
       s = ring_[sequence % ring_.size()].get();

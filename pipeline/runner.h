@@ -42,6 +42,9 @@ class record_sink {
  public:
   virtual ~record_sink() = default;
   virtual void deliver(const result_view& result) = 0;
+  // Called when everything finished so far has been delivered and the next result is not
+  // ready yet: a moment to flush buffered output, so a slow live feed is not held back.
+  virtual void idle() {}
 };
 
 struct runner_options {

@@ -1,23 +1,44 @@
 #include "connectors/file/jsonl_reader.h"
 
+#include <cerrno>
 #include <cstring>
+
+#include <unistd.h>
 
 namespace newsflow {
 
-jsonl_reader::jsonl_reader(std::FILE* in, std::string stream_name, uint64_t max_line_bytes)
-    : in_(in), stream_(std::move(stream_name)), max_line_bytes_(max_line_bytes), buffer_(1 << 20) {}
+jsonl_reader::jsonl_reader(std::FILE* in, std::string stream_name, uint64_t max_line_bytes,
+                           const std::atomic<bool>* stop)
+    : in_(in),
+      stop_(stop),
+      stream_(std::move(stream_name)),
+      max_line_bytes_(max_line_bytes),
+      buffer_(1 << 20) {}
 
 bool jsonl_reader::fill() {
   if (eof_) return false;
-  len_ = std::fread(buffer_.data(), 1, buffer_.size(), in_);
-  pos_ = 0;
-  if (len_ == 0) {
+  // read(2), not fread: on a pipe it returns what has arrived instead of waiting for a full
+  // buffer, so a live feed is processed as it comes.
+  for (;;) {
+    const ssize_t n = ::read(fileno(in_), buffer_.data(), buffer_.size());
+    pos_ = 0;
+    if (n > 0) {
+      len_ = static_cast<size_t>(n);
+      bytes_read_ += len_;
+      return true;
+    }
+    len_ = 0;
+    if (n < 0 && errno == EINTR) {  // a signal arrived while waiting for input
+      if (stop_ && stop_->load()) {
+        interrupted_ = eof_ = true;
+        return false;
+      }
+      continue;
+    }
     eof_ = true;
-    failed_ = std::ferror(in_) != 0;
+    failed_ = n < 0;
     return false;
   }
-  bytes_read_ += len_;
-  return true;
 }
 
 bool jsonl_reader::next(input_record& record) {
@@ -45,6 +66,7 @@ bool jsonl_reader::next(input_record& record) {
       break;
     }
   }
+  if (interrupted_) return false;
   if (!too_long && !bytes.empty() && bytes.back() == '\r') bytes.pop_back();
   ++line_;
   record.stream = stream_;

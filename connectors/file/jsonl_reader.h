@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -14,7 +15,10 @@ namespace newsflow {
 // marked rejected ("input.too_large"), and the rest of the line is skipped.
 class jsonl_reader {
  public:
-  jsonl_reader(std::FILE* in, std::string stream_name, uint64_t max_line_bytes);
+  // `stop`, if given, is checked when a read is interrupted by a signal: set, reading ends
+  // (a partly read line is not returned); unset, the read is retried.
+  jsonl_reader(std::FILE* in, std::string stream_name, uint64_t max_line_bytes,
+               const std::atomic<bool>* stop = nullptr);
 
   // The next line (without its "\n" or "\r\n") into `record`; false at end of input or on a
   // read error (see failed()).
@@ -31,6 +35,8 @@ class jsonl_reader {
   bool fill();
 
   std::FILE* in_;
+  const std::atomic<bool>* stop_;
+  bool interrupted_ = false;
   std::string stream_;
   uint64_t max_line_bytes_;
   std::vector<char> buffer_;

@@ -17,6 +17,7 @@ class jsonl_sink final : public record_sink {
   jsonl_sink(std::FILE* output, std::FILE* errors, std::FILE* routed = nullptr);
 
   void deliver(const result_view& result) override;
+  void idle() override { flush(); }
 
   // Flushes both files; false if a write failed at any point.
   bool flush();

@@ -15,8 +15,8 @@ namespace {
 processor_registry fake_registry() {
   processor_registry r;
   r.add("upper", "test", [](const YAML::Node& options, const std::string& path, config_errors& errors,
-                            processor_context&) -> std::unique_ptr<processor> {
-    options_reader reader(options, path, errors);
+                            processor_context& context) -> std::unique_ptr<processor> {
+    options_reader reader(options, path, errors, &context.effective_options);
     reader.skip("type");
     int64_t level = 1;
     reader.read("level", level, 1, 9);
@@ -118,8 +118,11 @@ TEST(config, effective_config_round_trips_through_the_parser) {
   config_errors e;
   auto c = parse_pipeline_config(doc("pipeline: {workers: 7}\nchain: [{type: upper, level: 2}]\n"), {}, {},
                                  registry, e);
+  metrics_registry metrics;
+  std::vector<YAML::Node> effective;
+  ASSERT_NE(build_chain(c, registry, metrics, e, &effective), nullptr) << e.joined();
   YAML::Emitter out;
-  out << to_yaml(c);
+  out << to_yaml(c, effective);
   auto again = parse_pipeline_config(doc(out.c_str()), {}, {}, registry, e);
   ASSERT_TRUE(e.empty()) << e.joined() << out.c_str();
   EXPECT_EQ(again.runner.workers, 7u);

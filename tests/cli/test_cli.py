@@ -1,0 +1,328 @@
+"""Command-line tests: run the built newsflowd binary as a user would.
+
+Environment: NEWSFLOWD (path to the binary), NEWSFLOW_TEST_DATA (tests/data).
+Standard library only, so they run anywhere Python 3 does.
+"""
+import json
+import os
+import pty
+import random
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+NEWSFLOWD = os.environ.get("NEWSFLOWD", "newsflowd")
+DATA = os.environ.get("NEWSFLOW_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data"))
+ARTICLES = os.path.join(DATA, "articles.jsonl")
+
+
+def run(args, stdin=None, timeout=120, env=None):
+    return subprocess.run([NEWSFLOWD] + args, input=stdin, capture_output=True, timeout=timeout,
+                          env=env)
+
+
+def lines(data):
+    return [json.loads(l) for l in data.decode().splitlines() if l.strip()]
+
+
+def without_enrichment(obj):
+    return {k: v for k, v in obj.items() if k != "enrichment"}
+
+
+class Workdir(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.dir = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, content):
+        mode = "wb" if isinstance(content, bytes) else "w"
+        with open(self.path(name), mode) as f:
+            f.write(content)
+        return self.path(name)
+
+
+class VersionAndHelp(unittest.TestCase):
+    def test_version_names_the_program_and_its_libraries(self):
+        r = run(["version"])
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout.decode(), r"^newsflowd \d+\.\d+\.\d+\n")
+        self.assertIn("simdjson", r.stdout.decode())
+
+    def test_every_command_has_help(self):
+        for cmd, option in [("process", "--workers"), ("check-config", "--config"), ("version", "")]:
+            r = run([cmd, "--help"])
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertIn(option, r.stdout.decode(), cmd)
+        r = run(["--help"])
+        self.assertEqual(r.returncode, 0)
+        for cmd in ("process", "check-config", "version"):
+            self.assertIn(cmd, r.stdout.decode())
+
+    def test_usage_errors_exit_2_and_say_what_is_wrong(self):
+        r = run([])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--help", r.stderr.decode())
+        r = run(["process", "--workers", "0"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("workers", r.stderr.decode())
+        r = run(["frobnicate"])
+        self.assertEqual(r.returncode, 2)
+
+
+class Process(Workdir):
+    def test_demo_articles_come_out_enriched_in_order_with_every_field_kept(self):
+        out = self.path("out.jsonl")
+        r = run(["process", "--input", ARTICLES, "--output", out])
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        with open(ARTICLES) as f:
+            inputs = [json.loads(l) for l in f]
+        with open(out, "rb") as f:
+            outputs = lines(f.read())
+        self.assertEqual(len(outputs), len(inputs))
+        for i, o in zip(inputs, outputs):
+            self.assertIn("enrichment", o)
+            self.assertEqual(o["enrichment"]["pipeline"]["version"], run(["version"]).stdout.decode().split()[1])
+            self.assertIn("normalize", o["enrichment"]["pipeline"]["timings_us"])
+            if "text" in i:
+                self.assertEqual(without_enrichment(o), i)
+        # Big integers survive byte for byte, not through a double.
+        with open(out) as f:
+            self.assertIn('"views": 1234567890123456789012', f.read())
+        self.assertRegex(r.stderr.decode(), r"8 in, 8 out, 0 rejected, 0 dropped")
+
+    def test_html_only_article_gets_extracted_text(self):
+        with open(ARTICLES) as f:
+            html_article = [json.loads(l) for l in f][3]
+        self.assertNotIn("text", html_article)
+        r = run(["process"], stdin=(json.dumps(html_article) + "\n").encode())
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        [o] = lines(r.stdout)
+        text = o["text"]
+        self.assertIn("Nvidia reported record quarterly revenue of $35.1\u00a0billion".replace("\u00a0", " "), text)
+        self.assertIn("\u201cin volume\u201d", text)  # entities decoded
+        self.assertNotIn("tracking", text)  # script dropped
+        self.assertNotIn("color:red", text)  # style dropped
+        self.assertNotIn("Home", text)  # nav dropped
+        self.assertNotIn("rights reserved", text)  # footer dropped
+        self.assertIn("\n\n", text)  # paragraphs kept
+        self.assertEqual(o["html"], html_article["html"])
+
+    def test_round_trip_keeps_arbitrary_extra_fields_as_the_same_json_value(self):
+        rng = random.Random(7)
+        scalars = [0, -1, 2.5, 10**30, -(10**25), True, False, None, "", "plain", "quote \" back \\",
+                   "\u00e9\u4e2d\U0001F600", "\u0000ctl\u001f", 1e300]
+
+        def value(depth):
+            k = rng.randrange(4) if depth < 4 else 0
+            if k <= 1:
+                return rng.choice(scalars)
+            if k == 2:
+                return [value(depth + 1) for _ in range(rng.randrange(4))]
+            return {"k%d\u00e9" % i: value(depth + 1) for i in range(rng.randrange(4))}
+
+        inputs = []
+        for n in range(300):
+            obj = {"f%d" % i: value(0) for i in range(rng.randrange(1, 6))}
+            obj["text"] = "Article %d body." % n
+            inputs.append(obj)
+        encoded = "".join(json.dumps(o, ensure_ascii=rng.random() < 0.5) + "\n" for o in inputs)
+        r = run(["process", "--quiet"], stdin=encoded.encode())
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        outputs = lines(r.stdout)
+        self.assertEqual(len(outputs), len(inputs))
+        for i, o in zip(inputs, outputs):
+            self.assertEqual(without_enrichment(o), i)
+            self.assertEqual(list(o.keys())[-1], "enrichment")
+
+    def test_same_output_whatever_the_number_of_workers(self):
+        config = self.write("c.yaml", "output:\n  pipeline_info: version\n")
+        rng = random.Random(3)
+        words = "the a minister said market rose fell talks city police report new year".split()
+        docs = []
+        for n in range(3000):
+            body = " ".join(rng.choice(words) for _ in range(rng.randrange(5, 300)))
+            docs.append(json.dumps({"id": str(n), "text": body.replace(" rose", "  rose\u00a0")}) + "\n")
+            if n % 97 == 0:
+                docs.append("{broken\n")
+        data = "".join(docs).encode()
+        results = []
+        for workers in ("1", "2", "4"):
+            r = run(["process", "--config", config, "--workers", workers, "--quiet",
+                     "--errors", self.path("err%s" % workers)], stdin=data)
+            self.assertEqual(r.returncode, 3)
+            with open(self.path("err%s" % workers), "rb") as f:
+                results.append((r.stdout, f.read()))
+        self.assertEqual(results[0], results[1])
+        self.assertEqual(results[0], results[2])
+        self.assertEqual(len(lines(results[0][0])), 3000)
+
+    def test_malformed_lines_each_get_one_error_record_with_a_distinct_reason(self):
+        cases = [
+            (b'{"text": "unterminated', "json.unclosed_string"),
+            (b'{"text": "a",}', "json.syntax"),
+            (b'[1, 2, 3]', "json.not_object"),
+            (b'{"title": "no body"}', "article.missing_body"),
+            (b'{"text": "caf\xe9"}', "input.invalid_utf8"),
+            (b'{"text": "a\x00b"}', "input.nul_byte"),
+            (b'{"text": "' + b"x" * (20 * 1024 * 1024) + b'"}', "input.too_large"),
+            (b'{"text": "t", "x": ' + b"[" * 10000 + b"]" * 10000 + b"}", "json.too_deep"),
+            (b'{"text": "a", "text": "b"}', "json.duplicate_key"),
+            (b'{"text": "t", "title": 42}', "article.bad_field_type"),
+            (b"   \t ", "input.blank"),
+        ]
+        good = b'{"text": "fine"}'
+        data = b"".join(c + b"\n" + good + b"\n" for c, _ in cases)
+        inp = self.write("in.jsonl", data)
+        r = run(["process", "--input", inp, "--output", self.path("out"), "--errors", self.path("err")])
+        self.assertEqual(r.returncode, 3, r.stderr.decode()[-2000:])
+        with open(self.path("out"), "rb") as f:
+            self.assertEqual(len(lines(f.read())), len(cases))
+        with open(self.path("err"), "rb") as f:
+            errors = lines(f.read())
+        self.assertEqual(len(errors), len(cases))
+        self.assertEqual([e["reason"] for e in errors], [reason for _, reason in cases])
+        self.assertEqual(len({e["reason"] for e in errors}), len(cases))
+        for n, (e, (raw, _)) in enumerate(zip(errors, cases)):
+            self.assertEqual(e["line"], 2 * n + 1)
+            self.assertEqual(e["source"], inp)
+            self.assertTrue(e["message"])
+            if len(raw) < 4096 and e["reason"] != "input.invalid_utf8":
+                self.assertEqual(e["input"].encode(), raw)
+        too_large = errors[6]
+        self.assertTrue(too_large["input_truncated"])
+        self.assertEqual(too_large["input_bytes"], len(cases[6][0]))
+        import base64
+        self.assertEqual(base64.b64decode(errors[4]["input_base64"]), cases[4][0])
+        self.assertRegex(r.stderr.decode(), r"22 in, 11 out, 11 rejected")
+
+    def test_errors_go_to_stderr_by_default_and_quiet_silences_the_summary(self):
+        r = run(["process"], stdin=b'{"text": "ok"}\nnot json\n')
+        self.assertEqual(r.returncode, 3)
+        err = r.stderr.decode().splitlines()
+        self.assertEqual(json.loads(err[0])["reason"], "json.syntax")
+        self.assertIn("2 in, 1 out, 1 rejected", err[-1])
+        r = run(["process", "--quiet", "--errors", self.path("e")], stdin=b'{"text": "ok"}\n')
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.stderr, b"")
+
+    def test_invalid_utf8_can_be_repaired_by_configuration(self):
+        config = self.write("c.yaml", "input:\n  invalid_utf8: repair\n")
+        r = run(["process", "--config", config], stdin=b'{"text": "caf\xe9 au lait", "n": 1}\n')
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        [o] = lines(r.stdout)
+        self.assertEqual(o["text"], "caf\ufffd au lait")
+
+    def test_missing_input_file_is_an_error_that_names_it(self):
+        r = run(["process", "--input", self.path("nope.jsonl")])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("nope.jsonl", r.stderr.decode())
+
+    def test_progress_line_is_shown_on_a_terminal(self):
+        rng = random.Random(1)
+        body = " ".join("word%d" % rng.randrange(1000) for _ in range(400))
+        inp = self.write("in.jsonl", "".join(json.dumps({"text": body}) + "\n" for _ in range(60000)))
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([NEWSFLOWD, "process", "--input", inp, "--output", os.devnull],
+                                stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(timeout=120)
+        os.close(master)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn(b"articles/s", seen)
+        self.assertIn(b"60000 in, 60000 out", seen)
+
+    def test_interrupt_stops_reading_and_keeps_what_was_done_in_order(self):
+        # Input arrives on a pipe that stays open, like a live feed: SIGINT must still end
+        # the run, with everything read so far written out in order.
+        proc = subprocess.Popen([NEWSFLOWD, "process", "--output", self.path("out")],
+                                stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        for i in range(2000):
+            proc.stdin.write((json.dumps({"id": str(i), "text": "article %d" % i}) + "\n").encode())
+        proc.stdin.write(b'{"id": "partial", "text": "this line is never fin')
+        proc.stdin.flush()
+        deadline = time.time() + 20
+        while time.time() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            if os.path.exists(self.path("out")) and os.path.getsize(self.path("out")) > 0:
+                break
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 1, err.decode())
+        self.assertIn(b"interrupted", err)
+        with open(self.path("out"), "rb") as f:
+            ids = [o["id"] for o in lines(f.read())]
+        self.assertEqual(ids, [str(i) for i in range(2000)])
+
+
+class CheckConfig(Workdir):
+    def test_valid_config_prints_the_effective_configuration(self):
+        config = self.write("c.yaml", "pipeline:\n  workers: ${NF_WORKERS:-3}\nchain:\n  - type: normalize\n    max_bytes: 4096\n")
+        r = run(["check-config", "--config", config])
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        out = r.stdout.decode()
+        self.assertIn("workers: 3", out)
+        self.assertIn("max_message_bytes: 8388608", out)
+        self.assertIn("max_bytes: 4096", out)
+        env = dict(os.environ, NF_WORKERS="6")
+        self.assertIn("workers: 6", run(["check-config", "--config", config], env=env).stdout.decode())
+
+    def test_every_error_names_its_key(self):
+        config = self.write("c.yaml", "pipeline:\n  workers: many\ninput:\n  invalid_utf8: fix\n"
+                                      "chain:\n  - type: normalize\n    max_bytes: 1\n    colour: red\n"
+                                      "  - type: translate\nkafak: {}\n")
+        r = run(["check-config", "--config", config])
+        self.assertEqual(r.returncode, 2)
+        err = r.stderr.decode()
+        for expected in ["pipeline.workers: must be an integer, not 'many'",
+                         "input.invalid_utf8: must be one of reject, repair, not 'fix'",
+                         "chain[1].type: unknown processor 'translate'",
+                         "kafak: unknown section"]:
+            self.assertIn(expected, err)
+        # Processor options are validated by the processor, with the same key paths.
+        config = self.write("d.yaml", "chain:\n  - type: normalize\n    max_bytes: 1\n    colour: red\n")
+        err = run(["check-config", "--config", config]).stderr.decode()
+        self.assertIn("chain[0].max_bytes", err)
+        self.assertIn("chain[0].colour: unknown option", err)
+
+    def test_unset_environment_variable_and_yaml_syntax_errors(self):
+        config = self.write("c.yaml", "pipeline:\n  workers: ${NF_SURELY_UNSET}\n")
+        r = run(["check-config", "--config", config])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("pipeline.workers: environment variable NF_SURELY_UNSET is not set", r.stderr.decode())
+        config = self.write("d.yaml", "pipeline: [1, 2\n")
+        r = run(["check-config", "--config", config])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("line 2", r.stderr.decode())
+        r = run(["check-config"])
+        self.assertEqual(r.returncode, 2)
+
+    def test_the_shipped_example_configs_are_valid(self):
+        root = os.path.join(DATA, "..", "..")
+        for folder in ("deploy", "tests/data"):
+            for dirpath, _, files in os.walk(os.path.join(root, folder)):
+                for name in files:
+                    if name.endswith((".yaml", ".yml")) and name.startswith("newsflow"):
+                        r = run(["check-config", "--config", os.path.join(dirpath, name)])
+                        self.assertEqual(r.returncode, 0, name + ": " + r.stderr.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
