@@ -4,19 +4,9 @@
 
 namespace newsflow {
 
-void offset_map::add(uint32_t to, uint32_t from) {
-  if (!anchors_.empty()) {
-    anchor& last = anchors_.back();
-    // Same shift as the anchor before: nothing new to record.
-    if (static_cast<int64_t>(from) - to == static_cast<int64_t>(last.from) - last.to) return;
-    if (last.to == to) {
-      last.from = from;
-      return;
-    }
-  } else if (from == to) {
-    return;
-  }
-  anchors_.push_back({to, from});
+void offset_map::truncate_from(uint32_t to) {
+  while (!anchors_.empty() && anchors_.back().to >= to) anchors_.pop_back();
+  shift_ = anchors_.empty() ? 0 : static_cast<int64_t>(anchors_.back().from) - anchors_.back().to;
 }
 
 uint32_t offset_map::original(uint32_t normalized) const {

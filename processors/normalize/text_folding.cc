@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "pipeline/utf8.h"
-#include "processors/normalize/anchor_list.h"
+#include "pipeline/offset_map.h"
 #include "processors/normalize/unicode_nfc.h"
 
 namespace newsflow {
@@ -65,7 +65,7 @@ constexpr size_t no_position = static_cast<size_t>(-1);
 // character replaces at least as many input bytes, so `out` is sized once.
 class scanner {
  public:
-  scanner(std::string_view in, std::string& out, anchor_list& map)
+  scanner(std::string_view in, std::string& out, offset_map& map)
       : in_(reinterpret_cast<const unsigned char*>(in.data())), n_(in.size()), map_(map) {
     out.resize(n_);
     base_ = o_ = out.data();
@@ -105,7 +105,7 @@ class scanner {
   uint32_t in_extra_ = 0;
   uint32_t out_extra_ = 0;
   size_t first_high_ = no_position;
-  anchor_list& map_;
+  offset_map& map_;
 };
 
 template <bool SingleLine>
@@ -291,7 +291,7 @@ class raw_scanner : public scanner {
 };
 
 template <class Scanner>
-size_t scan(std::string_view in, std::string& out, anchor_list& map) {
+size_t scan(std::string_view in, std::string& out, offset_map& map) {
   Scanner s(in, out, map);
   s.run();
   out.resize(s.written());
@@ -303,7 +303,7 @@ size_t scan(std::string_view in, std::string& out, anchor_list& map) {
 void normalize_text(std::string_view in, const text_normalization& how, std::string& out,
                     offset_map* map) {
   thread_local std::string repaired;
-  thread_local anchor_list anchors;
+  thread_local offset_map anchors;
   if (!utf8_valid(in)) {
     utf8_repair(in, repaired);
     in = repaired;
@@ -319,7 +319,7 @@ void normalize_text(std::string_view in, const text_normalization& how, std::str
   }
   // ASCII text is already NFC.
   if (how.nfc && first_high != no_position) nfc_in_place(out, anchors, first_high);
-  if (map) anchors.copy_to(*map);
+  if (map) *map = anchors;  // copy-assignment reuses the map's capacity
 }
 
 }  // namespace newsflow

@@ -190,14 +190,14 @@ struct tagged_cp {
 
 struct nfc_scratch {
   std::string input;                    // the text from the first segment on
-  std::vector<position_anchor> in_map;  // the input's anchors
+  std::vector<offset_map::anchor> in_map;  // the input's anchors
   std::vector<tagged_cp> segment;
 };
 
 // Writes the NFC text and its anchors; reads the input through scratch copies.
 class nfc_writer {
  public:
-  nfc_writer(std::string& out, anchor_list& map, const std::vector<position_anchor>& in_map)
+  nfc_writer(std::string& out, offset_map& map, const std::vector<offset_map::anchor>& in_map)
       : out_(out), map_(map), in_map_(in_map) {}
 
   void start(size_t byte, uint32_t cp) {
@@ -239,13 +239,13 @@ class nfc_writer {
   }
   uint32_t lookup(uint32_t t) const {
     auto it = std::upper_bound(in_map_.begin(), in_map_.end(), t,
-                               [](uint32_t n, const position_anchor& a) { return n < a.to; });
+                               [](uint32_t n, const offset_map::anchor& a) { return n < a.to; });
     return original(t, static_cast<size_t>(it - in_map_.begin()));
   }
 
   std::string& out_;
-  anchor_list& map_;
-  const std::vector<position_anchor>& in_map_;
+  offset_map& map_;
+  const std::vector<offset_map::anchor>& in_map_;
   size_t pos_ = 0;
   uint32_t out_cp_ = 0;
   size_t next_ = 0;  // first input anchor not yet passed by copy()
@@ -308,7 +308,7 @@ void compose(const nfc_table& table, std::vector<tagged_cp>& seg) {
 
 void nfc_prepare() { nfc_table::get(); }
 
-bool nfc_in_place(std::string& text, anchor_list& map, size_t ascii_prefix) {
+bool nfc_in_place(std::string& text, offset_map& map, size_t ascii_prefix) {
   const nfc_table& table = nfc_table::get();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
@@ -346,7 +346,7 @@ bool nfc_in_place(std::string& text, anchor_list& map, size_t ascii_prefix) {
   // Rewrite from the first segment on: the prefix and its anchors stay as they are.
   thread_local nfc_scratch scratch;
   scratch.input.assign(text, seg_b, std::string::npos);
-  scratch.in_map.assign(map.items().begin(), map.items().end());
+  scratch.in_map.assign(map.anchors().begin(), map.anchors().end());
   map.truncate_from(seg_t);
   text.resize(n + n / 2 + 16);  // grown on demand; NFC can expand (U+0958 -> 2 code points)
 

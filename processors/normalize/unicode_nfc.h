@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <string>
 
-#include "processors/normalize/anchor_list.h"
+#include "pipeline/offset_map.h"
 
 namespace newsflow {
 
@@ -17,7 +17,7 @@ namespace newsflow {
 // `ascii_prefix`: bytes at the start of `text` known to be ASCII (skipped quickly).
 // Returns false, touching nothing, when `text` already is NFC (the common case).
 // Thread-safe; scratch buffers are thread_local, so warm calls do not allocate.
-bool nfc_in_place(std::string& text, anchor_list& map, size_t ascii_prefix = 0);
+bool nfc_in_place(std::string& text, offset_map& map, size_t ascii_prefix = 0);
 
 // Builds the lookup tables now (about 8 ms, once per process) rather than on first use.
 void nfc_prepare();
