@@ -85,7 +85,12 @@ int run_process(const process_flags& flags) {
   if (!config) return exit_code::usage;
   pipeline_config& pc = config->pipeline;
   if (flags.workers > 0) pc.runner.workers = flags.workers;
-  if (!setup_logging(pc.logging.level, pc.logging.format)) return exit_code::usage;
+  // --quiet keeps warnings and errors but not the summary.
+  const bool quieter = flags.quiet && (pc.logging.level == "trace" || pc.logging.level == "debug" ||
+                                       pc.logging.level == "info");
+  if (!setup_logging(quieter ? "warn" : pc.logging.level, pc.logging.format)) return exit_code::usage;
+  spdlog::debug("process: {} workers, {} processors, input {}", pc.runner.workers, pc.chain.size(),
+                flags.input);
 
   metrics_registry metrics;
   config_errors errors;
@@ -136,23 +141,17 @@ int run_process(const process_flags& flags) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const runner_totals t = r.totals();
-  if (!flags.quiet) {
-    std::fprintf(stderr,
-                 "newsflowd: %llu in, %llu out, %llu rejected, %llu dropped; %.1f MB in %.2f s "
-                 "(%.1f MB/s, %.0f articles/s)%s\n",
-                 static_cast<unsigned long long>(t.submitted), static_cast<unsigned long long>(t.published),
-                 static_cast<unsigned long long>(t.rejected), static_cast<unsigned long long>(t.dropped),
-                 static_cast<double>(t.bytes_in) / 1e6, seconds,
-                 seconds > 0 ? static_cast<double>(t.bytes_in) / 1e6 / seconds : 0.0,
-                 seconds > 0 ? static_cast<double>(t.submitted) / seconds : 0.0,
-                 stop_requested.load() ? " - interrupted" : "");
-  }
+  spdlog::info("{} in, {} out, {} rejected, {} dropped; {:.1f} MB in {:.2f} s ({:.1f} MB/s, {:.0f} articles/s){}",
+               t.submitted, t.published, t.rejected, t.dropped, static_cast<double>(t.bytes_in) / 1e6,
+               seconds, seconds > 0 ? static_cast<double>(t.bytes_in) / 1e6 / seconds : 0.0,
+               seconds > 0 ? static_cast<double>(t.submitted) / seconds : 0.0,
+               stop_requested.load() ? " - interrupted" : "");
   if (reader.failed()) {
-    std::fprintf(stderr, "newsflowd: error reading %s\n", flags.input.c_str());
+    spdlog::error("error reading {}: {}", flags.input, std::strerror(errno));
     return exit_code::failure;
   }
   if (!wrote) {
-    std::fprintf(stderr, "newsflowd: error writing output\n");
+    spdlog::error("error writing output: {}", std::strerror(errno));
     return exit_code::failure;
   }
   if (stop_requested.load()) return exit_code::failure;

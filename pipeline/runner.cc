@@ -46,6 +46,9 @@ runner::runner(chain& c, decoder_options decode, encoder_options encode, record_
       options_(options),
       articles_in_(metrics.get_counter("newsflow_articles_in_total", "Input messages received.")),
       bytes_in_(metrics.get_counter("newsflow_input_bytes_total", "Bytes of input messages received.")),
+      published_(metrics.get_counter("newsflow_articles_out_total", "Enriched articles published.")),
+      dropped_(metrics.get_counter("newsflow_articles_dropped_total",
+                                   "Articles dropped on purpose by a processor (e.g. duplicates).")),
       article_latency_(metrics.get_histogram("newsflow_article_duration_seconds",
                                              "Time from decode start to encoded output, per article.")),
       metrics_(metrics) {
@@ -203,6 +206,18 @@ void runner::deliver_loop() {
     }
     const failure* error = s->kind == outcome::rejected ? &s->error : nullptr;
     sink_.deliver(result_view{sequence, s->kind, s->record, s->output, s->art.route, error});
+    switch (s->kind) {
+      case outcome::published: published_.inc(); break;
+      case outcome::dropped: dropped_.inc(); break;
+      case outcome::rejected:
+        // Reason codes are a fixed set, so the label stays low-cardinality.
+        metrics_
+            .get_counter("newsflow_articles_rejected_total",
+                         "Inputs rejected (dead-lettered), by reason code.",
+                         {{"reason", s->error.code}, {"processor", s->error.processor}})
+            .inc();
+        break;
+    }
     {
       std::lock_guard lock(mutex_);
       switch (s->kind) {

@@ -119,6 +119,8 @@ class runner {
 
   counter& articles_in_;
   counter& bytes_in_;
+  counter& published_;
+  counter& dropped_;
   histogram& article_latency_;
   metrics_registry& metrics_;
 

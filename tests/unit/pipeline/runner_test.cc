@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,8 +31,9 @@ class collecting_sink final : public record_sink {
 };
 
 std::vector<collected> run(const std::vector<std::string>& inputs, unsigned workers,
-                           size_t max_in_flight) {
-  metrics_registry metrics;
+                           size_t max_in_flight, metrics_registry* metrics_out = nullptr) {
+  metrics_registry own_metrics;
+  metrics_registry& metrics = metrics_out ? *metrics_out : own_metrics;
   std::vector<std::unique_ptr<processor>> ps;
   ps.push_back(std::make_unique<testing::upper_processor>());
   ps.push_back(std::make_unique<testing::judge_processor>());
@@ -121,6 +123,36 @@ TEST(runner, output_is_identical_whatever_the_number_of_workers) {
       EXPECT_EQ(many[i].output, one[i].output);
     }
   }
+}
+
+TEST(runner, counts_every_outcome_in_the_metrics) {
+  metrics_registry metrics;
+  const auto in = inputs(100);
+  const auto out = run(in, 2, 8, &metrics);
+  size_t published = 0, dropped = 0, bad_json = 0, refused = 0;
+  for (const auto& r : out) {
+    published += r.kind == outcome::published;
+    dropped += r.kind == outcome::dropped;
+    bad_json += r.processor == "decode";
+    refused += r.reason == "judge.refused";
+  }
+  const std::string text = metrics.render_prometheus();
+  EXPECT_NE(text.find("newsflow_articles_in_total 100\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("newsflow_articles_out_total " + std::to_string(published) + "\n"), std::string::npos);
+  EXPECT_NE(text.find("newsflow_articles_dropped_total " + std::to_string(dropped) + "\n"), std::string::npos);
+  EXPECT_NE(text.find("newsflow_articles_rejected_total{reason=\"judge.refused\",processor=\"judge\"} " +
+                      std::to_string(refused) + "\n"),
+            std::string::npos);
+  std::map<std::string, size_t> decode_reasons;
+  for (const auto& r : out)
+    if (r.processor == "decode") decode_reasons[r.reason]++;
+  for (const auto& [reason, n] : decode_reasons)
+    EXPECT_NE(text.find("newsflow_articles_rejected_total{reason=\"" + reason + "\",processor=\"decode\"} " +
+                        std::to_string(n) + "\n"),
+              std::string::npos);
+  EXPECT_NE(text.find("newsflow_processor_duration_seconds_count{processor=\"upper\"} " +
+                      std::to_string(100 - bad_json) + "\n"),
+            std::string::npos);
 }
 
 TEST(runner, acquire_times_out_when_max_in_flight_inputs_are_undelivered) {
