@@ -43,22 +43,6 @@ inline cp_kind classify(int32_t cp) {
   return cp_kind::visible;
 }
 
-// Valid UTF-8 only (the caller repairs first).
-inline int32_t decode(const unsigned char* s, size_t i, size_t& len) {
-  const unsigned char c = s[i];
-  if (c < 0xE0) {
-    len = 2;
-    return ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-  }
-  if (c < 0xF0) {
-    len = 3;
-    return ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-  }
-  len = 4;
-  return ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) |
-         (s[i + 3] & 0x3F);
-}
-
 constexpr size_t no_position = static_cast<size_t>(-1);
 
 // Byte scanner shared by both modes. Output never outgrows valid UTF-8 input: every output
@@ -136,7 +120,7 @@ class folding_scanner : public scanner {
           break;
         case b_high: {
           size_t len;
-          const int32_t cp = decode(in_, i_, len);
+          const int32_t cp = utf8_decode_valid(in_, i_, len);
           switch (classify(cp)) {
             case cp_kind::visible:
               flush();
@@ -268,7 +252,7 @@ class raw_scanner : public scanner {
           break;
         case b_high: {
           size_t len;
-          const int32_t cp = decode(in_, i_, len);
+          const int32_t cp = utf8_decode_valid(in_, i_, len);
           const cp_kind kind = classify(cp);
           if (kind == cp_kind::removed) {
             // dropped

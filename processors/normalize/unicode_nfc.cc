@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "pipeline/utf8.h"
+
 namespace newsflow {
 namespace {
 
@@ -139,49 +141,6 @@ int32_t compose_pair(const nfc_table& table, int32_t a, int32_t b) {
   return n == 1 ? pair[0] : -1;
 }
 
-// Decodes the code point at s[i] of valid UTF-8; sets `len`.
-inline int32_t decode(const unsigned char* s, size_t i, size_t& len) {
-  const unsigned char c = s[i];
-  if (c < 0x80) {
-    len = 1;
-    return c;
-  }
-  if (c < 0xE0) {
-    len = 2;
-    return ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-  }
-  if (c < 0xF0) {
-    len = 3;
-    return ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-  }
-  len = 4;
-  return ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) |
-         (s[i + 3] & 0x3F);
-}
-
-inline size_t encode(int32_t cp, char* out) {
-  if (cp < 0x80) {
-    out[0] = static_cast<char>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = static_cast<char>(0xC0 | (cp >> 6));
-    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<char>(0xE0 | (cp >> 12));
-    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = static_cast<char>(0xF0 | (cp >> 18));
-  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 struct tagged_cp {
   int32_t cp;
   uint32_t source;  // position in the input text
@@ -222,7 +181,7 @@ class nfc_writer {
 
   void emit(int32_t cp, uint32_t source) {
     ensure(4);
-    pos_ += encode(cp, out_.data() + pos_);
+    pos_ += utf8_encode(cp, out_.data() + pos_);
     map_.add(out_cp_++, lookup(source));
   }
 
@@ -325,7 +284,7 @@ bool nfc_in_place(std::string& text, offset_map& map, size_t ascii_prefix) {
       continue;
     }
     size_t len;
-    const int32_t cp = decode(s, i, len);
+    const int32_t cp = utf8_decode_valid(s, i, len);
     const uint8_t f = table.flags(cp);
     if ((f & k_inert) == k_inert) {
       i += len;
@@ -370,7 +329,7 @@ bool nfc_in_place(std::string& text, offset_map& map, size_t ascii_prefix) {
         continue;
       }
       size_t len;
-      const int32_t cp = decode(in, i, len);
+      const int32_t cp = utf8_decode_valid(in, i, len);
       const uint8_t f = table.flags(cp);
       if ((f & k_inert) == k_inert) {
         i += len;
@@ -394,7 +353,7 @@ bool nfc_in_place(std::string& text, offset_map& map, size_t ascii_prefix) {
     bool first = true;
     while (j < in_n) {
       size_t len;
-      const int32_t cp = decode(in, j, len);
+      const int32_t cp = utf8_decode_valid(in, j, len);
       if (!first && (table.flags(cp) & k_starts_segment)) break;
       first = false;
       int32_t parts[8] = {cp};
