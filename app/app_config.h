@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "connectors/kafka/kafka_options.h"
 #include "pipeline/config.h"
 #include "pipeline/processor_registry.h"
 
@@ -13,6 +14,8 @@ namespace newsflow {
 struct app_config {
   config_document document;
   pipeline_config pipeline;
+  kafka_options kafka;
+  YAML::Node effective_kafka;  // as applied, secrets masked (for check-config)
   processor_registry processors;
 };
 

@@ -27,8 +27,10 @@ command add_check_config_command(CLI::App& app) {
               print_config_errors(errors, *path);
               return exit_code::usage;
             }
+            YAML::Node effective = to_yaml(config->pipeline, effective_chain);
+            effective["kafka"] = config->effective_kafka;
             YAML::Emitter out;
-            out << to_yaml(config->pipeline, effective_chain);
+            out << effective;
             std::cout << "# effective configuration of " << *path << " (valid)\n" << out.c_str() << "\n";
             return exit_code::ok;
           }};

@@ -16,6 +16,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/progress.h"
+#include "app/stop_signal.h"
 #include "connectors/file/jsonl_reader.h"
 #include "connectors/file/jsonl_sink.h"
 #include "pipeline/logging.h"
@@ -34,25 +35,6 @@ struct process_flags {
   unsigned workers = 0;
   bool quiet = false;
 };
-
-std::atomic<bool> stop_requested{false};
-
-extern "C" void on_stop_signal(int) {
-  stop_requested.store(true);
-  // A second signal ends the process at once.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-
-// Without SA_RESTART, so a read blocked on a pipe returns and the reader sees the request.
-void install_stop_handler() {
-  struct sigaction action{};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 // Owns a FILE* unless it is one of the standard streams.
 struct file_handle {
@@ -108,11 +90,11 @@ int run_process(const process_flags& flags) {
   static char out_buffer[1 << 20];
   std::setvbuf(out.f, out_buffer, _IOFBF, sizeof out_buffer);
 
+  const std::atomic<bool>& stop_requested = install_stop_handler();
   jsonl_reader reader(in.f, flags.input == "-" ? "stdin" : flags.input, pc.input.max_message_bytes,
                       &stop_requested);
   jsonl_sink sink(out.f, err.f, flags.routed.empty() ? nullptr : routed.f);
 
-  install_stop_handler();
 
   const auto start = std::chrono::steady_clock::now();
   runner r(*chain, pc.input, pc.output, sink, metrics, pc.runner);

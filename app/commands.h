@@ -14,7 +14,9 @@ struct command {
 };
 
 command add_process_command(CLI::App& app);
+command add_run_command(CLI::App& app);
 command add_check_config_command(CLI::App& app);
 command add_version_command(CLI::App& app);
+command add_devbroker_command(CLI::App& app);
 
 }  // namespace newsflow

@@ -15,9 +15,11 @@ int main(int argc, char** argv) {
   app.footer("Run 'newsflowd COMMAND --help' for a command's options.");
 
   const std::vector<command> commands = {
+      add_run_command(app),
       add_process_command(app),
       add_check_config_command(app),
       add_version_command(app),
+      add_devbroker_command(app),
   };
 
   try {

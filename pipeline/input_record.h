@@ -22,6 +22,9 @@ struct input_record {
   int32_t partition = -1;  // -1 for files
   int64_t position = 0;    // Kafka offset, or 1-based line number in a file
   int64_t timestamp_ms = -1;
+  // Whatever the source needs to recognise this input when the sink reports it handled
+  // (the Kafka source: which tracked partition and offset).
+  uint64_t source_token = 0;
   // Set by a source that cut the message short (e.g. a line above the size limit): the
   // record is rejected with this reason instead of being decoded.
   std::string rejected_reason;
@@ -35,6 +38,7 @@ struct input_record {
     partition = -1;
     position = 0;
     timestamp_ms = -1;
+    source_token = 0;
     rejected_reason.clear();
     original_size = 0;
   }

@@ -115,6 +115,56 @@ void options_reader::read_choice(std::string_view key, std::string& out,
   errors_.add(path_of(key), fmt::format("must be one of {}, not '{}'", list, s));
 }
 
+void options_reader::read_list(std::string_view key, std::vector<std::string>& out) {
+  YAML::Node n = child(key);
+  if (n.IsDefined() && !n.IsNull()) {
+    if (n.IsScalar()) {
+      out = {n.Scalar()};
+    } else if (n.IsSequence()) {
+      std::vector<std::string> values;
+      for (size_t i = 0; i < n.size(); ++i) {
+        if (!n[i].IsScalar()) {
+          errors_.add(fmt::format("{}[{}]", path_of(key), i), "must be a string");
+          return;
+        }
+        values.push_back(n[i].Scalar());
+      }
+      out = std::move(values);
+    } else {
+      errors_.add(path_of(key), "must be a string or a list of strings");
+      return;
+    }
+  }
+  if (effective_) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const auto& v : out) list.push_back(v);
+    (*effective_)[std::string(key)] = list;
+  }
+}
+
+void options_reader::read_map(std::string_view key, std::map<std::string, std::string>& out) {
+  YAML::Node n = child(key);
+  if (n.IsDefined() && !n.IsNull()) {
+    if (!n.IsMap()) {
+      errors_.add(path_of(key), "must be a mapping of names to values");
+      return;
+    }
+    for (const auto& kv : n) {
+      const std::string name = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) {
+        errors_.add(fmt::format("{}.{}", path_of(key), name), "must be a single value");
+        continue;
+      }
+      out[name] = kv.second.Scalar();
+    }
+  }
+  if (effective_) {
+    YAML::Node map(YAML::NodeType::Map);
+    for (const auto& [k, v] : out) map[k] = v;
+    (*effective_)[std::string(key)] = map;
+  }
+}
+
 YAML::Node options_reader::child(std::string_view key) {
   seen_.insert(std::string(key));
   if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pipeline/config_errors.h"
 
@@ -33,6 +35,10 @@ class options_reader {
   void read(std::string_view key, double& out, double min, double max);
   void read_choice(std::string_view key, std::string& out,
                    std::initializer_list<std::string_view> allowed);
+  // A list of strings; a single string reads as a list of one.
+  void read_list(std::string_view key, std::vector<std::string>& out);
+  // A flat mapping of string keys to scalar values (e.g. librdkafka properties).
+  void read_map(std::string_view key, std::map<std::string, std::string>& out);
 
   // Marks a key as known without reading it (e.g. `type`, read by the caller).
   void skip(std::string_view key) { seen_.insert(std::string(key)); }

@@ -20,7 +20,7 @@ packages=(
   # parsing and text
   libyaml-cpp-dev libgumbo-dev libutf8proc-dev libxxhash-dev libcli11-dev
   # independent clients and tools used by the tests
-  python3 kcat python3-kafka
+  python3 kcat python3-kafka python3-lz4
 )
 
 export DEBIAN_FRONTEND=noninteractive

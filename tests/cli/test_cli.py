@@ -6,10 +6,14 @@ Standard library only, so they run anywhere Python 3 does.
 import json
 import os
 import pty
+import queue
 import random
+import shutil
 import signal
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -320,8 +324,140 @@ class CheckConfig(Workdir):
             for dirpath, _, files in os.walk(os.path.join(root, folder)):
                 for name in files:
                     if name.endswith((".yaml", ".yml")) and name.startswith("newsflow"):
-                        r = run(["check-config", "--config", os.path.join(dirpath, name)])
+                        env = dict(os.environ, KAFKA_BROKERS="kafka-0:9093", KAFKA_USERNAME="newsflow",
+                                   KAFKA_PASSWORD="s3cret-value")
+                        r = run(["check-config", "--config", os.path.join(dirpath, name)], env=env)
+                        self.assertNotIn("s3cret-value", r.stdout.decode() + r.stderr.decode())
                         self.assertEqual(r.returncode, 0, name + ": " + r.stderr.decode())
+
+
+class DevBroker(unittest.TestCase):
+    """newsflowd devbroker: a mock Kafka broker, checked with an independent client (kcat)."""
+
+    KCAT = shutil.which("kcat")
+
+    def setUp(self):
+        self.assertIsNotNone(self.KCAT, "kcat is required (scripts/setup.sh installs it)")
+
+    def start(self, *args):
+        proc = subprocess.Popen([NEWSFLOWD, "devbroker", *args], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Reader threads, so every read below can time out instead of hanging the test.
+        proc.lines = queue.Queue()
+        proc.log = []
+        proc.readers = [
+            threading.Thread(target=lambda: [proc.lines.put(l.decode().rstrip("\n")) for l in proc.stdout],
+                             daemon=True),
+            threading.Thread(target=lambda: [proc.log.append(l.decode()) for l in proc.stderr],
+                             daemon=True)]
+        for t in proc.readers:
+            t.start()
+        self.addCleanup(self._finish, proc)
+        first = self.next_line(proc)
+        self.assertRegex(first, r"^bootstrap: 127\.0\.0\.1:\d+$", "".join(proc.log))
+        return proc, first.split(" ", 1)[1]
+
+    @staticmethod
+    def _finish(proc):
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        for t in proc.readers:
+            t.join(timeout=5)
+        for f in (proc.stdin, proc.stdout, proc.stderr):
+            f.close()
+
+    def next_line(self, proc, timeout=15):
+        try:
+            return proc.lines.get(timeout=timeout)
+        except queue.Empty:
+            self.fail("no line from devbroker within %d s; stderr:\n%s" % (timeout, "".join(proc.log)))
+
+    def command(self, proc, line):
+        proc.stdin.write((line + "\n").encode())
+        proc.stdin.flush()
+        return self.next_line(proc)
+
+    def kcat(self, *args, stdin=None, timeout=30):
+        return subprocess.run([self.KCAT, *args], input=stdin, capture_output=True, timeout=timeout)
+
+    def stop(self, proc):
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=15), 0, "".join(proc.log))
+
+    def test_kcat_produces_and_consumes_and_faults_can_be_injected(self):
+        proc, bootstrap = self.start("--topics", "news:4")
+        r = self.kcat("-b", bootstrap, "-L", "-t", "news")
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn('topic "news" with 4 partitions', r.stdout.decode())
+
+        sent = {"key%d" % i: "article %d" % i for i in range(10)}
+        r = self.kcat("-b", bootstrap, "-t", "news", "-P", "-K", ":",
+                      stdin="".join("%s:%s\n" % kv for kv in sent.items()).encode())
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        r = self.kcat("-b", bootstrap, "-t", "news", "-C", "-e", "-q", "-f", "%k=%s\\n")
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        got = dict(l.split("=", 1) for l in r.stdout.decode().splitlines())
+        self.assertEqual(got, sent)
+
+        # Outage: a new client cannot get metadata while the brokers are down.
+        self.assertEqual(self.command(proc, "down"), "ok")
+        r = self.kcat("-b", bootstrap, "-L", "-m", "2")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(self.command(proc, "up"), "ok")
+        r = self.kcat("-b", bootstrap, "-L", "-m", "10")
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+
+        self.assertEqual(self.command(proc, "topic later 7"), "ok")
+        self.assertEqual(self.command(proc, "topic later 7"), "error: 'later': topic already exists")
+        self.assertEqual(self.command(proc, "topic bad/name 1"),
+                         "error: 'bad/name': topic name may only contain letters, digits, '.', '_' and '-'")
+        self.assertTrue(self.command(proc, "frobnicate").startswith("error: unknown command"))
+        r = self.kcat("-b", bootstrap, "-L", "-t", "later")
+        self.assertIn('topic "later" with 7 partitions', r.stdout.decode())
+
+        # The end of stdin is not a reason to stop.
+        proc.stdin.close()
+        time.sleep(0.5)
+        self.assertIsNone(proc.poll())
+        self.assertEqual(self.kcat("-b", bootstrap, "-L", "-m", "10").returncode, 0)
+        self.stop(proc)
+        log = "".join(proc.log)
+        self.assertIn("created topic news (4 partitions)", log)
+        self.assertIn("created topic later (7 partitions)", log)
+
+    def test_fixed_port(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc, bootstrap = self.start("--port", str(port), "--topics", "news:2", "--brokers", "3")
+        self.assertEqual(bootstrap, "127.0.0.1:%d" % port)
+        r = self.kcat("-b", bootstrap, "-L")
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn("3 brokers", r.stdout.decode())
+        self.assertIn('topic "news" with 2 partitions', r.stdout.decode())
+        # A second broker cannot take the same port: it says so and exits 1.
+        r = run(["devbroker", "--port", str(port)], timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("127.0.0.1:%d" % port, r.stderr.decode())
+        self.stop(proc)
+
+    def test_bad_command_lines_exit_2_naming_the_bad_item(self):
+        for topics, item in [("news:4,bad name:2", "bad name:2"), ("news:0", "news:0"),
+                             ("news", "news"), ("news:10001", "news:10001")]:
+            r = run(["devbroker", "--topics", topics], timeout=30)
+            self.assertEqual(r.returncode, 2, topics)
+            self.assertIn("'%s'" % item, r.stderr.decode())
+        self.assertEqual(run(["devbroker", "--brokers", "4"], timeout=30).returncode, 2)
+        self.assertEqual(run(["devbroker", "--port", "70000"], timeout=30).returncode, 2)
+
+    def test_help_says_it_is_not_for_real_data(self):
+        r = run(["devbroker", "--help"])
+        self.assertEqual(r.returncode, 0)
+        out = r.stdout.decode()
+        for words in ("development, tests and demos only", "5 MiB per partition", "silently deleted",
+                      "never for data that matters", "--topics", "--port"):
+            self.assertIn(words, out.replace("\n", " "))
 
 
 if __name__ == "__main__":

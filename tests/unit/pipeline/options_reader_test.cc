@@ -54,5 +54,31 @@ TEST(options_reader, every_error_names_its_key) {
   EXPECT_EQ(count, 0);  // left at its default
 }
 
+TEST(options_reader, reads_lists_and_maps_and_records_effective_values) {
+  YAML::Node n = YAML::Load("{one: a, many: [b, c], props: {linger.ms: 5, acks: all}, bad: {x: [1]}}");
+  config_errors e;
+  YAML::Node effective(YAML::NodeType::Map);
+  options_reader r(n, "kafka", e, &effective);
+  std::vector<std::string> one, many, absent = {"default"};
+  std::map<std::string, std::string> props, bad;
+  int64_t count = 7;
+  r.read_list("one", one);
+  r.read_list("many", many);
+  r.read_list("absent", absent);
+  r.read_map("props", props);
+  r.read_map("bad", bad);
+  r.read("count", count, 0, 10);
+  r.finish();
+  EXPECT_EQ(one, std::vector<std::string>{"a"});
+  EXPECT_EQ(many, (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(absent, std::vector<std::string>{"default"});
+  EXPECT_EQ(props.at("linger.ms"), "5");
+  ASSERT_EQ(e.all().size(), 1u);
+  EXPECT_EQ(e.all()[0], "kafka.bad.x: must be a single value");
+  EXPECT_EQ(effective["count"].as<int>(), 7);
+  EXPECT_EQ(effective["many"][1].as<std::string>(), "c");
+  EXPECT_EQ(effective["props"]["acks"].as<std::string>(), "all");
+}
+
 }  // namespace
 }  // namespace newsflow

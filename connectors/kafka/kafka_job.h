@@ -1,0 +1,77 @@
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "connectors/kafka/kafka_options.h"
+#include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/offset_tracker.h"
+#include "pipeline/chain.h"
+#include "pipeline/config.h"
+#include "pipeline/metrics.h"
+#include "pipeline/runner.h"
+
+namespace newsflow {
+
+// The streaming daemon's loop: a consumer in a consumer group feeds the runner, the
+// kafka_sink publishes results, and offsets are committed only up to the lowest input whose
+// outputs are all acknowledged (at-least-once). When the runner is full the assigned
+// partitions are paused (while still polling, so the group membership stays alive) and
+// resumed once it has drained. On a revoke, the revoked partitions' work is drained (bounded
+// by revoke_timeout_ms) and committed before they are given up.
+class kafka_job {
+ public:
+  // Creates the clients; on failure returns nullptr with `error` set.
+  static std::unique_ptr<kafka_job> create(const kafka_options& kafka, const pipeline_config& pipeline,
+                                           chain& c, metrics_registry& metrics, std::string& error);
+  ~kafka_job();
+
+  // Runs until `stop` is set (then drains, flushes, commits and leaves the group within
+  // shutdown_timeout_ms) or a publish fails for good. Returns true for a clean stop.
+  bool run(const std::atomic<bool>& stop);
+
+ private:
+  kafka_job(const kafka_options& kafka, metrics_registry& metrics);
+
+  static void rebalance_callback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  static void delivery_callback(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  static void log_callback(const rd_kafka_t* rk, int level, const char* facility, const char* message);
+  static void error_callback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+
+  void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  void on_assign(rd_kafka_topic_partition_list_t* partitions);
+  void on_revoke(rd_kafka_topic_partition_list_t* partitions);
+  void submit_pending();
+  void set_paused(bool paused);
+  void poll_producer();
+  bool shut_down(std::chrono::steady_clock::time_point deadline);
+
+  kafka_options options_;
+  metrics_registry& metrics_;
+  offset_tracker tracker_;
+  rd_kafka_t* consumer_ = nullptr;
+  rd_kafka_t* producer_ = nullptr;
+  std::unique_ptr<kafka_sink> sink_;
+  std::unique_ptr<runner> runner_;
+  size_t max_in_flight_ = 0;
+
+  std::deque<rd_kafka_message_t*> pending_;  // consumed, waiting for room in the runner
+  bool paused_ = false;
+  bool closing_ = false;
+  std::atomic<bool> fatal_{false};  // a client reported a fatal error
+  std::atomic<bool> stop_producer_poll_{false};
+  std::thread producer_poller_;
+
+  counter& pauses_;
+  counter& rebalances_;
+  gauge& assigned_;
+};
+
+}  // namespace newsflow
