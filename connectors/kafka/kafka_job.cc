@@ -290,7 +290,7 @@ void kafka_job::on_revoke(rd_kafka_topic_partition_list_t* partitions) {
     rd_kafka_message_destroy(m);
     return true;
   });
-  if (!lost) {
+  if (!lost && !closing_) {
     // Let the revoked partitions' in-flight work finish and its offsets be stored, then
     // commit, so the next owner starts exactly after what this instance published.
     const auto deadline = clock::now() + std::chrono::milliseconds(options_.revoke_timeout_ms);
@@ -301,6 +301,9 @@ void kafka_job::on_revoke(rd_kafka_topic_partition_list_t* partitions) {
     };
     while (busy() && clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (busy()) spdlog::warn("revoke: work of {} still in flight after {} ms", describe(partitions), options_.revoke_timeout_ms);
+  }
+  // On close, shut_down() has drained and committed already.
+  if (!lost && !closing_) {
     if (auto err = rd_kafka_commit(consumer_, nullptr, 0); err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
       spdlog::warn("commit on revoke: {}", rd_kafka_err2str(err));
   }

@@ -61,14 +61,26 @@ class VersionAndHelp(unittest.TestCase):
         self.assertIn("simdjson", r.stdout.decode())
 
     def test_every_command_has_help(self):
-        for cmd, option in [("process", "--workers"), ("check-config", "--config"), ("version", "")]:
+        for cmd, option in [("process", "--workers"), ("check-config", "--config"), ("version", ""),
+                            ("run", "--dead-letter"), ("devbroker", "--topics")]:
             r = run([cmd, "--help"])
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn(option, r.stdout.decode(), cmd)
         r = run(["--help"])
         self.assertEqual(r.returncode, 0)
-        for cmd in ("process", "check-config", "version"):
+        for cmd in ("run", "process", "check-config", "version", "devbroker"):
             self.assertIn(cmd, r.stdout.decode())
+
+    def test_run_refuses_a_bad_configuration_before_connecting(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "c.yaml")
+            with open(path, "w") as f:
+                f.write("kafka:\n  consumer: {enable.auto.offset.store: 'true'}\n  output: articles\n")
+            r = run(["run", "--config", path], timeout=30)
+            self.assertEqual(r.returncode, 2)
+            err = r.stderr.decode()
+            self.assertIn("kafka.consumer.enable.auto.offset.store: must stay false", err)
+            self.assertIn("kafka.output: must differ from the input topic 'articles'", err)
 
     def test_usage_errors_exit_2_and_say_what_is_wrong(self):
         r = run([])

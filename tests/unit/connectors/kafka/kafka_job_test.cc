@@ -1,0 +1,212 @@
+#include "connectors/kafka/kafka_job.h"
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connectors/devbroker/dev_broker.h"
+
+namespace newsflow {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Drops articles whose text is "drop me", routes "route me" to the duplicates topic, and
+// makes "grow me" 600 bytes larger.
+class policy_processor final : public processor {
+ public:
+  std::string_view name() const override { return "policy"; }
+  process_result process(article& a) override {
+    if (a.body == "drop me") return verdict::drop;
+    if (a.body == "route me") a.route = "duplicates";
+    if (a.body == "grow me") a.enrichment_member("pad").string(std::string(600, 'p'));
+    return verdict::next;
+  }
+};
+
+struct rk_deleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using client_ptr = std::unique_ptr<rd_kafka_t, rk_deleter>;
+
+client_ptr client(rd_kafka_type_t type, const std::string& bootstrap,
+                  const std::map<std::string, std::string>& extra = {}) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  for (const auto& [k, v] : extra) EXPECT_EQ(rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err), RD_KAFKA_CONF_OK) << err;
+  return client_ptr(rd_kafka_new(type, conf, err, sizeof err));
+}
+
+struct message {
+  int32_t partition;
+  std::string key;
+  std::string value;
+  std::map<std::string, std::string> headers;
+};
+
+// Reads `count` messages from all `partitions` of `topic` from the beginning (no group).
+std::vector<message> read(const std::string& bootstrap, const std::string& topic, int partitions,
+                          size_t count) {
+  auto consumer = client(RD_KAFKA_CONSUMER, bootstrap, {{"group.id", "test-reader"}, {"enable.auto.commit", "false"}});
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_assign(consumer.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::vector<message> out;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer.get(), 200);
+    if (!m) continue;
+    if (!m->err) {
+      message msg{m->partition, m->key ? std::string(static_cast<char*>(m->key), m->key_len) : "",
+                  std::string(static_cast<char*>(m->payload), m->len), {}};
+      rd_kafka_headers_t* hdrs = nullptr;
+      if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        const char* name;
+        const void* value;
+        size_t size;
+        for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &value, &size); ++i)
+          msg.headers[name] = std::string(static_cast<const char*>(value), size);
+      }
+      out.push_back(std::move(msg));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(consumer.get());
+  return out;
+}
+
+class kafka_job_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto started = dev_broker::start({0, {{"in", 2}, {"out", 2}, {"dlq", 1}, {"dups", 1}}, 1});
+    ASSERT_TRUE(started) << started.error();
+    broker = std::move(*started);
+    options.brokers = broker->bootstrap();
+    options.group = "job-test";
+    options.input_topics = {"in"};
+    options.output_topic = "out";
+    options.dead_letter_topic = "dlq";
+    options.duplicates_topic = "dups";
+    options.commit_interval_ms = 200;
+    pipeline.runner.workers = 2;
+    pipeline.output.info = pipeline_info::none;
+    std::vector<std::unique_ptr<processor>> ps;
+    ps.push_back(std::make_unique<policy_processor>());
+    chain_ = std::make_unique<chain>(std::move(ps), metrics);
+  }
+
+  void TearDown() override {
+    if (thread.joinable()) finish();
+  }
+
+  void start() {
+    std::string error;
+    job = kafka_job::create(options, pipeline, *chain_, metrics, error);
+    ASSERT_NE(job, nullptr) << error;
+    thread = std::thread([this] { clean = job->run(stop); });
+  }
+
+  bool finish() {
+    stop = true;
+    thread.join();
+    job.reset();
+    return clean;
+  }
+
+  void produce(int32_t partition, const std::string& key, const std::string& value) {
+    if (!producer) producer = client(RD_KAFKA_PRODUCER, broker->bootstrap());
+    rd_kafka_headers_t* h = rd_kafka_headers_new(1);
+    rd_kafka_header_add(h, "trace", -1, key.data(), static_cast<ssize_t>(key.size()));
+    ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("in"), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_KEY(key.data(), key.size()),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  void flush() { ASSERT_EQ(rd_kafka_flush(producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR); }
+
+  // Offsets the group has committed on `in`, per partition.
+  std::vector<int64_t> committed() {
+    auto c = client(RD_KAFKA_CONSUMER, broker->bootstrap(), {{"group.id", options.group}});
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(2);
+    rd_kafka_topic_partition_list_add(list, "in", 0);
+    rd_kafka_topic_partition_list_add(list, "in", 1);
+    EXPECT_EQ(rd_kafka_committed(c.get(), list, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    std::vector<int64_t> out = {list->elems[0].offset, list->elems[1].offset};
+    rd_kafka_topic_partition_list_destroy(list);
+    return out;
+  }
+
+  std::unique_ptr<dev_broker> broker;
+  kafka_options options;
+  pipeline_config pipeline;
+  metrics_registry metrics;
+  std::unique_ptr<chain> chain_;
+  std::unique_ptr<kafka_job> job;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  bool clean = false;
+  client_ptr producer;
+};
+
+TEST_F(kafka_job_test, publishes_each_outcome_where_it_belongs_and_commits_everything_on_stop) {
+  for (int i = 0; i < 40; ++i)
+    produce(i % 2, "k" + std::to_string(i), R"({"id":"a)" + std::to_string(i) + R"(","text":"body )" + std::to_string(i) + "\"}");
+  produce(0, "bad", "{broken");
+  produce(1, "dropped", R"({"text":"drop me"})");
+  produce(1, "routed", R"({"text":"route me"})");
+  flush();
+  start();
+  const auto out = read(broker->bootstrap(), "out", 2, 40);
+  ASSERT_EQ(out.size(), 40u);
+  for (const auto& m : out) {
+    EXPECT_EQ(m.headers.at("trace"), m.key);
+    const int n = std::stoi(m.key.substr(1));
+    EXPECT_EQ(m.partition, n % 2) << "output partition = input partition";
+    EXPECT_NE(m.value.find("\"enrichment\":{}"), std::string::npos) << m.value;
+  }
+  const auto dlq = read(broker->bootstrap(), "dlq", 1, 1);
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0].value, "{broken");  // original bytes
+  EXPECT_EQ(dlq[0].key, "bad");
+  EXPECT_EQ(dlq[0].headers.at("trace"), "bad");
+  EXPECT_EQ(dlq[0].headers.at("newsflow.error.code"), "json.incomplete");
+  EXPECT_EQ(dlq[0].headers.at("newsflow.error.processor"), "decode");
+  EXPECT_EQ(dlq[0].headers.at("newsflow.source.topic"), "in");
+  EXPECT_EQ(dlq[0].headers.at("newsflow.source.partition"), "0");
+  EXPECT_EQ(dlq[0].headers.at("newsflow.source.offset"), "20");
+  const auto routed = read(broker->bootstrap(), "dups", 1, 1);
+  ASSERT_EQ(routed.size(), 1u);
+  EXPECT_EQ(routed[0].key, "routed");
+
+  EXPECT_TRUE(finish());
+  // Everything was handled (the dropped input too): the group resumes after the last offset.
+  EXPECT_EQ(committed(), (std::vector<int64_t>{21, 22}));
+}
+
+TEST_F(kafka_job_test, an_output_too_large_for_the_producer_is_dead_lettered_not_lost) {
+  options.producer["message.max.bytes"] = "1000";
+  // ~500 bytes in; the chain makes the enriched article ~1,100 bytes: too large to publish.
+  const std::string input = R"({"text":"grow me","pad":")" + std::string(450, 'x') + "\"}";
+  produce(0, "big", input);
+  flush();
+  start();
+  const auto dlq = read(broker->bootstrap(), "dlq", 1, 1);
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0].headers.at("newsflow.error.code"), "output.too_large");
+  EXPECT_EQ(dlq[0].value, input);
+  EXPECT_TRUE(finish());
+  EXPECT_EQ(committed()[0], 1);
+}
+
+}  // namespace
+}  // namespace newsflow
