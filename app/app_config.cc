@@ -14,6 +14,14 @@ void print_config_errors(const config_errors& errors, const std::string& path) {
   for (const auto& e : errors.all()) std::fprintf(stderr, "  %s\n", e.c_str());
 }
 
+std::unique_ptr<chain> build_app_chain(const app_config& config, metrics_registry& metrics,
+                                       const std::string& path, std::vector<YAML::Node>* effective_options) {
+  config_errors errors;
+  auto built = build_chain(config.pipeline, config.processors, metrics, errors, effective_options);
+  if (!built) print_config_errors(errors, path);
+  return built;
+}
+
 std::optional<app_config> load_app_config(const std::string& path) {
   app_config config;
   register_builtin_processors(config.processors);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "connectors/kafka/kafka_options.h"
@@ -22,6 +24,12 @@ struct app_config {
 // Loads `path` (empty: defaults only) and validates the core sections. On errors, prints
 // every one of them to stderr and returns nothing.
 std::optional<app_config> load_app_config(const std::string& path);
+
+// Builds the configured chain (each processor validates its options and loads its models).
+// On errors, prints them to stderr and returns nullptr.
+std::unique_ptr<chain> build_app_chain(const app_config& config, metrics_registry& metrics,
+                                       const std::string& path,
+                                       std::vector<YAML::Node>* effective_options = nullptr);
 
 // Prints configuration errors the way every command reports them.
 void print_config_errors(const config_errors& errors, const std::string& path);

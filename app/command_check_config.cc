@@ -21,12 +21,8 @@ command add_check_config_command(CLI::App& app) {
             if (!config) return exit_code::usage;
             // Building the chain runs every processor's own validation (and loads models).
             metrics_registry metrics;
-            config_errors errors;
             std::vector<YAML::Node> effective_chain;
-            if (!build_chain(config->pipeline, config->processors, metrics, errors, &effective_chain)) {
-              print_config_errors(errors, *path);
-              return exit_code::usage;
-            }
+            if (!build_app_chain(*config, metrics, *path, &effective_chain)) return exit_code::usage;
             YAML::Node effective = to_yaml(config->pipeline, effective_chain);
             effective["kafka"] = config->effective_kafka;
             YAML::Emitter out;

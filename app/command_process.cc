@@ -75,12 +75,8 @@ int run_process(const process_flags& flags) {
                 flags.input);
 
   metrics_registry metrics;
-  config_errors errors;
-  auto chain = build_chain(pc, config->processors, metrics, errors);
-  if (!chain) {
-    print_config_errors(errors, flags.config);
-    return exit_code::usage;
-  }
+  auto chain = build_app_chain(*config, metrics, flags.config);
+  if (!chain) return exit_code::usage;
 
   file_handle in, out, err, routed;
   if (!open_file(in, flags.input, "rb", stdin) || !open_file(out, flags.output, "wb", stdout) ||

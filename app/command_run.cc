@@ -44,12 +44,8 @@ int run_daemon(const run_flags& flags) {
   if (!setup_logging(pc.logging.level, pc.logging.format)) return exit_code::usage;
 
   metrics_registry metrics;
-  config_errors errors;
-  auto chain = build_chain(pc, config->processors, metrics, errors);
-  if (!chain) {
-    print_config_errors(errors, flags.config);
-    return exit_code::usage;
-  }
+  auto chain = build_app_chain(*config, metrics, flags.config);
+  if (!chain) return exit_code::usage;
 
   std::unique_ptr<dev_broker> broker;
   if (flags.embedded_broker) {
