@@ -1,5 +1,6 @@
 #include "processors/registry.h"
 
+#include "processors/langid/langid_processor.h"
 #include "processors/normalize/normalize_processor.h"
 
 namespace newsflow {
@@ -7,10 +8,12 @@ namespace newsflow {
 void register_builtin_processors(processor_registry& registry) {
   registry.add("normalize", "plain text from text or html: NFC, whitespace folding, size limit",
                make_normalize_processor);
+  registry.add("langid", "language of headline + body: fastText lid.176 fused with CLD2",
+               make_langid_processor);
 }
 
 const std::vector<std::string>& default_chain() {
-  static const std::vector<std::string> chain = {"normalize"};
+  static const std::vector<std::string> chain = {"normalize", "langid"};
   return chain;
 }
 

