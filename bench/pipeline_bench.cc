@@ -93,6 +93,7 @@ void bm_processor(benchmark::State& state, const char* name) {
 }
 BENCHMARK_CAPTURE(bm_processor, normalize, "normalize");
 BENCHMARK_CAPTURE(bm_processor, langid, "langid");
+BENCHMARK_CAPTURE(bm_processor, dedup, "dedup");
 
 }  // namespace
 }  // namespace newsflow

@@ -1,5 +1,6 @@
 #include "processors/registry.h"
 
+#include "processors/dedup/dedup_processor.h"
 #include "processors/langid/langid_processor.h"
 #include "processors/normalize/normalize_processor.h"
 
@@ -10,10 +11,12 @@ void register_builtin_processors(processor_registry& registry) {
                make_normalize_processor);
   registry.add("langid", "language of headline + body: fastText lid.176 fused with CLD2",
                make_langid_processor);
+  registry.add("dedup", "exact and near-duplicate detection (canonical URL, body hash, MinHash-LSH)",
+               make_dedup_processor);
 }
 
 const std::vector<std::string>& default_chain() {
-  static const std::vector<std::string> chain = {"normalize", "langid"};
+  static const std::vector<std::string> chain = {"normalize", "langid", "dedup"};
   return chain;
 }
 

@@ -1,0 +1,173 @@
+#include "processors/dedup/dedup_processor.h"
+
+#include <xxhash.h>
+
+#include <chrono>
+
+#include "processors/dedup/memory_dedup_store.h"
+
+namespace newsflow {
+namespace {
+
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void to_hex(uint64_t v, std::string& out) {
+  static constexpr char digits[] = "0123456789abcdef";
+  out.resize(16);
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = digits[v & 0xF];
+    v >>= 4;
+  }
+}
+
+}  // namespace
+
+dedup_processor::dedup_processor(const dedup_options& options, metrics_registry& metrics,
+                                 std::shared_ptr<dedup_store> store, clock_fn clock)
+    : options_(options),
+      store_(store ? std::move(store)
+                   : std::make_shared<memory_dedup_store>(2 * options.num_hashes, options.bands,
+                                                          static_cast<size_t>(options.max_entries),
+                                                          options.furniture_stories)),
+      clock_(clock ? std::move(clock) : clock_fn(system_now_ms)),
+      signer_(options.num_hashes, options.shingle_words),
+      exact_(metrics.get_counter("newsflow_dedup_duplicates_total",
+                                 "Articles found to duplicate an earlier one, by kind",
+                                 {{"kind", "exact"}})),
+      near_(metrics.get_counter("newsflow_dedup_duplicates_total",
+                                "Articles found to duplicate an earlier one, by kind",
+                                {{"kind", "near"}})),
+      evictions_(metrics.get_counter("newsflow_dedup_evictions_total",
+                                     "Remembered articles forgotten (window expiry or max_entries)")),
+      entries_(metrics.get_gauge("newsflow_dedup_entries", "Articles remembered by dedup")),
+      lookup_(metrics.get_histogram("newsflow_dedup_lookup_seconds",
+                                    "Time to sign an article, look it up and remember it")) {
+  signature_.reserve(options_.num_hashes);
+}
+
+process_result dedup_processor::process(article& a) {
+  const auto started = std::chrono::steady_clock::now();
+  const int64_t now = clock_();
+  size_t evicted = store_->expire(now - options_.window_hours * 3'600'000);
+
+  uint64_t url_key = 0;
+  if (a.url.present && !a.url.value.empty()) {
+    canonicalizer_.canonicalize(a.url.value, canonical_url_);
+    url_key = XXH3_64bits(canonical_url_.data(), canonical_url_.size()) | 1;  // 0 = no URL
+  }
+  std::string_view id;
+  if (a.id.present && !a.id.value.empty()) {
+    id = a.id.value;
+  } else {
+    to_hex(url_key != 0 ? XXH3_64bits(canonical_url_.data(), canonical_url_.size())
+                        : XXH3_64bits(a.body.data(), a.body.size()),
+           derived_id_);
+    id = derived_id_;
+  }
+
+  enum class status { unique, duplicate, near_duplicate } result = status::unique;
+  double similarity = 0.0;
+  const uint64_t body_key = XXH3_64bits(a.body.data(), a.body.size());
+  const minhash_signer::result signed_body = signer_.sign(a.body, signature_, store_.get());
+  const uint32_t shingles = signed_body.shingles;
+  const size_t k = options_.num_hashes;
+  const std::span<const uint16_t> raw(signature_.data(), k), masked(signature_.data() + k, k);
+
+  if (!a.body.empty() && store_->find_body(body_key, best_)) {
+    result = status::duplicate;
+    similarity = 1.0;
+  } else if (shingles > 0) {
+    store_->candidates(signature_, refs_);
+    if (url_key != 0 && store_->find_url(url_key, candidate_)) refs_.push_back(candidate_.ref);
+    double best_score = -1.0;
+    uint64_t best_ref = 0;
+    for (uint64_t ref : refs_) {
+      if (!store_->read(ref, candidate_)) continue;
+      const std::span<const uint16_t> other(candidate_.signature);
+      const double j = estimate_jaccard(raw, other.first(k));
+      if (j < options_.min_jaccard) continue;
+      const double c = containment_from_jaccard(j, shingles, candidate_.shingles);
+      if (c < options_.min_containment || c + j < options_.min_combined) continue;
+      const double cm = containment_from_jaccard(estimate_jaccard(masked, other.subspan(k, k)),
+                                                 signed_body.masked_shingles,
+                                                 candidate_.masked_shingles);
+      if (cm - c > options_.max_number_gap) continue;
+      const double score = c + j;
+      if (score > best_score || (score == best_score && ref < best_ref)) {
+        best_score = score;
+        best_ref = ref;
+        similarity = j;
+        std::swap(best_, candidate_);
+      }
+    }
+    if (best_score >= 0.0) result = status::near_duplicate;
+  }
+
+  const std::string_view story = result == status::unique ? id : std::string_view(best_.story_id);
+  // An exact copy names the earliest identical body (always right for that pair, even if
+  // that body was itself misjudged); a near copy names the first copy of its story.
+  const std::string_view target = result == status::duplicate ? std::string_view(best_.id) : story;
+  if (result != status::duplicate && !a.body.empty()) {
+    evicted += store_->insert(dedup_record{.id = id,
+                                           .story_id = story,
+                                           .arrival_ms = now,
+                                           .shingles = shingles,
+                                           .masked_shingles = signed_body.masked_shingles,
+                                           .body_key = body_key,
+                                           .url_key = url_key,
+                                           .signature = signature_});
+  }
+
+  store_->add_lines(signer_.line_keys(), XXH3_64bits(story.data(), story.size()));
+
+  json_writer w = a.enrichment_member("dedup");
+  w.begin_object();
+  w.key("status");
+  switch (result) {
+    case status::unique:
+      w.string("unique");
+      w.key("duplicate_of").null();
+      w.key("similarity").null();
+      break;
+    case status::duplicate:
+    case status::near_duplicate:
+      w.string(result == status::duplicate ? "duplicate" : "near_duplicate");
+      w.key("duplicate_of").string(target);
+      w.key("similarity").number(similarity, 3);
+      break;
+  }
+  w.key("story_id").string(story);
+  w.end_object();
+
+  if (evicted > 0) evictions_.inc(evicted);
+  entries_.set(static_cast<int64_t>(store_->size()));
+  lookup_.observe_us(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::steady_clock::now() - started)
+                                               .count()));
+  if (result == status::unique) return verdict::next;
+  (result == status::duplicate ? exact_ : near_).inc();
+  switch (options_.policy) {
+    case dedup_policy::mark:
+      break;
+    case dedup_policy::drop:
+      return verdict::drop;
+    case dedup_policy::route:
+      a.route = "duplicates";
+      break;
+  }
+  return verdict::next;
+}
+
+std::unique_ptr<processor> make_dedup_processor(const YAML::Node& options, const std::string& path,
+                                                config_errors& errors, processor_context& context) {
+  const size_t errors_before = errors.all().size();
+  dedup_options parsed = parse_dedup_options(options, path, errors, &context.effective_options);
+  if (errors.all().size() != errors_before) return nullptr;
+  return std::make_unique<dedup_processor>(parsed, context.metrics);
+}
+
+}  // namespace newsflow

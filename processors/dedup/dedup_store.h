@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "processors/dedup/text_signature.h"
+
+namespace newsflow {
+
+// What dedup remembers of one article: enough to decide whether a later article copies it
+// and to name it in `duplicate_of` / `story_id`. The body itself is never kept.
+struct dedup_record {
+  std::string_view id;        // the article's id (or its derived id)
+  std::string_view story_id;  // id of the first copy of its story
+  int64_t arrival_ms = 0;     // processor clock at arrival: expiry runs on it
+  uint32_t shingles = 0;      // distinct shingles in the body (set size, for containment)
+  uint32_t masked_shingles = 0;  // the same with numbers masked
+  uint64_t body_key = 0;      // XXH3 of the normalized body (exact duplicates)
+  uint64_t url_key = 0;       // XXH3 of the canonical URL; 0 = no URL
+  std::span<const uint16_t> signature;  // MinHash values (text_signature.h), fixed length
+};
+
+// A remembered entry as read back: strings copied into caller-owned buffers (capacity reused),
+// so nothing points into the store once the call returns.
+struct dedup_entry {
+  uint64_t ref = 0;  // the store's handle of the entry
+  std::string id;
+  std::string story_id;
+  int64_t arrival_ms = 0;
+  uint32_t shingles = 0;
+  uint32_t masked_shingles = 0;
+  std::vector<uint16_t> signature;
+};
+
+// The dedup index. Implementations: memory_dedup_store (in process); a persistent one
+// (RocksDB, part 2) implements the same calls, so the processor does not change.
+//
+// Keys: exact keys (body hash, canonical-URL hash) and LSH buckets. The LSH layout is the
+// store's business: band i of a signature is its value at position i (one row per band),
+// so a candidate shares at least one of the first `bands` MinHash values (see
+// memory_dedup_store for why one row per band).
+//
+// The store also keeps the page-furniture counts (furniture_table): lines seen in several
+// stories, left out of signatures. They are state learned from the stream like the entries.
+//
+// All calls are thread-safe. Expiry is explicit (expire()), driven by the caller's clock.
+class dedup_store : public line_classifier {
+ public:
+  ~dedup_store() override = default;
+
+  // Page furniture: is_furniture() (line_classifier), and counting an article's lines.
+  virtual void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) = 0;
+
+  // Earliest live entry with this body hash / latest live entry with this URL hash.
+  virtual bool find_body(uint64_t body_key, dedup_entry& out) = 0;
+  virtual bool find_url(uint64_t url_key, dedup_entry& out) = 0;
+  // Handles of live entries sharing a band bucket with `signature` (deduplicated, any order).
+  virtual void candidates(std::span<const uint16_t> signature, std::vector<uint64_t>& refs) = 0;
+  // Reads a live entry; false if it expired or was evicted meanwhile.
+  virtual bool read(uint64_t ref, dedup_entry& out) = 0;
+  // Remembers an article. May evict the oldest entry when full; returns how many it evicted.
+  virtual size_t insert(const dedup_record& record) = 0;
+  // Forgets entries that arrived before `cutoff_ms`; returns how many.
+  virtual size_t expire(int64_t cutoff_ms) = 0;
+
+  virtual size_t size() const = 0;
+  // Bytes held by the index (see the implementation for what is counted).
+  virtual size_t memory_bytes() const = 0;
+};
+
+}  // namespace newsflow

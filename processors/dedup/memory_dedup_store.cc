@@ -1,0 +1,172 @@
+#include "processors/dedup/memory_dedup_store.h"
+
+#include <algorithm>
+
+namespace newsflow {
+
+memory_dedup_store::memory_dedup_store(uint32_t signature_length, uint32_t bands,
+                                       size_t max_entries, uint32_t furniture_stories)
+    : num_hashes_(signature_length),
+      bands_(std::min(bands, signature_length)),
+      max_entries_(std::max<size_t>(1, max_entries)),
+      heads_(static_cast<size_t>(bands_) * 65536, no_link),
+      furniture_(furniture_stories) {}
+
+bool memory_dedup_store::is_furniture(uint64_t line_key) const {
+  std::lock_guard lock(mutex_);
+  return furniture_.is_furniture(line_key);
+}
+
+void memory_dedup_store::add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) {
+  std::lock_guard lock(mutex_);
+  furniture_.add(line_keys, story_key);
+}
+
+void memory_dedup_store::copy_out(uint32_t seq, dedup_entry& out) const {
+  const size_t i = index_of(seq);
+  const slot& s = slots_[i];
+  out.ref = seq;
+  out.id.assign(arena_view(s.id_pos, s.id_len));
+  out.story_id.assign(arena_view(s.story_pos, s.story_len));
+  out.arrival_ms = s.arrival_ms;
+  out.shingles = s.shingles;
+  out.masked_shingles = s.masked_shingles;
+  out.signature.resize(num_hashes_);
+  const auto first = signatures_.begin() + static_cast<std::ptrdiff_t>(i * num_hashes_);
+  std::copy(first, first + num_hashes_, out.signature.begin());
+}
+
+bool memory_dedup_store::find_body(uint64_t body_key, dedup_entry& out) {
+  std::lock_guard lock(mutex_);
+  const auto it = by_body_.find(body_key);
+  if (it == by_body_.end() || !live(it->second)) return false;
+  copy_out(it->second, out);
+  return true;
+}
+
+bool memory_dedup_store::find_url(uint64_t url_key, dedup_entry& out) {
+  std::lock_guard lock(mutex_);
+  const auto it = by_url_.find(url_key);
+  if (it == by_url_.end() || !live(it->second)) return false;
+  copy_out(it->second, out);
+  return true;
+}
+
+void memory_dedup_store::candidates(std::span<const uint16_t> signature,
+                                    std::vector<uint64_t>& refs) {
+  refs.clear();
+  if (signature.size() < bands_) return;
+  std::lock_guard lock(mutex_);
+  for (uint32_t b = 0; b < bands_; ++b) {
+    uint32_t seq = heads_[static_cast<size_t>(b) * 65536 + signature[b]];
+    while (seq != no_link && live(seq)) {
+      refs.push_back(seq);
+      seq = links_[index_of(seq) * bands_ + b];
+    }
+  }
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+}
+
+bool memory_dedup_store::read(uint64_t ref, dedup_entry& out) {
+  std::lock_guard lock(mutex_);
+  const auto seq = static_cast<uint32_t>(ref);
+  if (ref > 0xFFFFFFFFu || !live(seq)) return false;
+  copy_out(seq, out);
+  return true;
+}
+
+size_t memory_dedup_store::insert(const dedup_record& r) {
+  std::lock_guard lock(mutex_);
+  size_t evicted = 0;
+  while (slots_.size() >= max_entries_) {
+    evict_oldest();
+    ++evicted;
+  }
+  const uint32_t seq = first_seq_ + static_cast<uint32_t>(slots_.size());
+  slot s{};
+  s.arrival_ms = r.arrival_ms;
+  const std::string_view id = r.id.substr(0, 0xFFFF);
+  const std::string_view story = r.story_id.substr(0, 0xFFFF);
+  s.id_pos = arena_base_ + arena_.size();
+  s.id_len = static_cast<uint16_t>(id.size());
+  arena_.append(id);
+  if (story == id) {
+    s.story_pos = s.id_pos;
+  } else {
+    s.story_pos = arena_base_ + arena_.size();
+    arena_.append(story);
+  }
+  s.story_len = static_cast<uint16_t>(story.size());
+  s.shingles = r.shingles;
+  s.masked_shingles = r.masked_shingles;
+  s.body_key = r.body_key;
+  s.url_key = r.url_key;
+  slots_.push_back(s);
+
+  for (uint32_t i = 0; i < num_hashes_; ++i)
+    signatures_.push_back(i < r.signature.size() ? r.signature[i] : 0);
+  for (uint32_t b = 0; b < bands_; ++b) {
+    const uint16_t v = b < r.signature.size() ? r.signature[b] : 0;
+    uint32_t& head = heads_[static_cast<size_t>(b) * 65536 + v];
+    links_.push_back(head != no_link && live(head) ? head : no_link);
+    head = seq;
+  }
+  by_body_.try_emplace(r.body_key, seq);  // the earliest copy stays the target
+  if (r.url_key != 0) by_url_[r.url_key] = seq;  // the latest page at a URL
+  return evicted;
+}
+
+void memory_dedup_store::evict_oldest() {
+  if (slots_.empty()) return;
+  const uint32_t seq = first_seq_;
+  const slot& s = slots_.front();
+  for (uint32_t b = 0; b < bands_; ++b) {
+    uint32_t& head = heads_[static_cast<size_t>(b) * 65536 + signatures_[b]];
+    if (head == seq) head = no_link;
+  }
+  if (auto it = by_body_.find(s.body_key); it != by_body_.end() && it->second == seq)
+    by_body_.erase(it);
+  if (s.url_key != 0)
+    if (auto it = by_url_.find(s.url_key); it != by_url_.end() && it->second == seq)
+      by_url_.erase(it);
+  const uint64_t end = std::max(s.id_pos + s.id_len, s.story_pos + s.story_len);
+  arena_dead_ = std::max(arena_dead_, end - arena_base_);
+  if (arena_dead_ >= 4096 && arena_dead_ * 2 >= arena_.size()) {
+    arena_.erase(0, arena_dead_);
+    arena_base_ += arena_dead_;
+    arena_dead_ = 0;
+  }
+  slots_.pop_front();
+  links_.erase(links_.begin(), links_.begin() + bands_);
+  signatures_.erase(signatures_.begin(), signatures_.begin() + num_hashes_);
+  ++first_seq_;
+}
+
+size_t memory_dedup_store::expire(int64_t cutoff_ms) {
+  std::lock_guard lock(mutex_);
+  size_t n = 0;
+  while (!slots_.empty() && slots_.front().arrival_ms < cutoff_ms) {
+    evict_oldest();
+    ++n;
+  }
+  return n;
+}
+
+size_t memory_dedup_store::size() const {
+  std::lock_guard lock(mutex_);
+  return slots_.size();
+}
+
+size_t memory_dedup_store::memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  // Payload bytes of every structure plus the hash maps' nodes and bucket arrays
+  // (libstdc++: a node holds the next pointer, the pair and the cached hash: 32 bytes).
+  const auto map_bytes = [](const auto& m) { return m.bucket_count() * sizeof(void*) + m.size() * 32; };
+  return slots_.size() * sizeof(slot) + links_.size() * sizeof(uint32_t) +
+         signatures_.size() * sizeof(uint16_t) + arena_.capacity() +
+         heads_.size() * sizeof(uint32_t) + map_bytes(by_body_) + map_bytes(by_url_) +
+         furniture_.memory_bytes();
+}
+
+}  // namespace newsflow

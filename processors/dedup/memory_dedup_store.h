@@ -1,0 +1,92 @@
+#pragma once
+
+#include <array>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "processors/dedup/dedup_store.h"
+
+namespace newsflow {
+
+// The in-process dedup index: bounded, thread-safe (one mutex; dedup runs input_order, so
+// there is no contention in the pipeline), entries kept in arrival order.
+//
+// Layout (per remembered article, with num_hashes = 256 and bands = 16):
+//  - a slot: arrival (8 B), arena offsets and lengths of id and story id (20 B), shingle
+//    counts (8 B), body and URL keys (16 B) = 56 B, plus one LSH chain link per band
+//    (16 x 4 B = 64 B);
+//  - the signature: 2 x 256 x 16 bits (1,024 B: as written and numbers masked), in a ring;
+//  - the id (and the story id when it differs) in a FIFO string arena: the id's bytes;
+//  - two hash maps of exact keys: body hash -> earliest entry, URL hash -> latest entry.
+// Plus the furniture table, 4 MiB whatever the number of entries.
+// LSH buckets: band i, 16-bit value v -> the newest entry with that value at position i,
+// and each entry links to the next older one in the same bucket (a fixed array of
+// bands x 65,536 heads, 4 MiB at 16 bands, plus the links in the slots). Chains run newest
+// to oldest, so a walk stops at the first link that points outside the live range.
+// One row per band: with rows r and b bands, a pair of Jaccard J becomes a candidate with
+// probability 1-(1-J^r)^b; r = 1, b = 16 gives 0.997 at J = 0.3, the lowest similarity a
+// near duplicate may have (candidates are verified on the whole signature).
+//
+// Entry handles are 32-bit sequence numbers (wrap-safe comparisons), so max_entries < 2^31.
+class memory_dedup_store final : public dedup_store {
+ public:
+  // furniture_stories: furniture_table's min_stories (0: no furniture detection).
+  memory_dedup_store(uint32_t signature_length, uint32_t bands, size_t max_entries,
+                     uint32_t furniture_stories = 0);
+
+  bool is_furniture(uint64_t line_key) const override;
+  void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) override;
+
+  bool find_body(uint64_t body_key, dedup_entry& out) override;
+  bool find_url(uint64_t url_key, dedup_entry& out) override;
+  void candidates(std::span<const uint16_t> signature, std::vector<uint64_t>& refs) override;
+  bool read(uint64_t ref, dedup_entry& out) override;
+  size_t insert(const dedup_record& record) override;
+  size_t expire(int64_t cutoff_ms) override;
+  size_t size() const override;
+  size_t memory_bytes() const override;
+
+ private:
+  static constexpr uint32_t no_link = 0xFFFFFFFFu;
+  struct slot {
+    int64_t arrival_ms;
+    uint64_t id_pos;     // position in the arena's byte stream
+    uint64_t story_pos;
+    uint16_t id_len;
+    uint16_t story_len;
+    uint32_t shingles;
+    uint32_t masked_shingles;
+    uint64_t body_key;
+    uint64_t url_key;
+  };
+
+  bool live(uint32_t seq) const { return seq - first_seq_ < static_cast<uint32_t>(slots_.size()); }
+  size_t index_of(uint32_t seq) const { return seq - first_seq_; }
+  std::string_view arena_view(uint64_t pos, uint16_t len) const {
+    return std::string_view(arena_).substr(pos - arena_base_, len);
+  }
+  void copy_out(uint32_t seq, dedup_entry& out) const;
+  void evict_oldest();
+
+  const uint32_t num_hashes_;  // signature length
+  const uint32_t bands_;
+  const size_t max_entries_;
+
+  mutable std::mutex mutex_;
+  uint32_t first_seq_ = 0;  // sequence number of slots_.front()
+  std::deque<slot> slots_;
+  std::deque<uint32_t> links_;       // bands_ per slot, same order as slots_
+  std::deque<uint16_t> signatures_;  // num_hashes_ (signature length) per slot
+  std::string arena_;                // ids, FIFO: front bytes freed on eviction
+  uint64_t arena_base_ = 0;          // stream position of arena_[0]
+  uint64_t arena_dead_ = 0;          // freed bytes at the front of arena_
+  std::vector<uint32_t> heads_;      // bands_ x 65536
+  std::unordered_map<uint64_t, uint32_t> by_body_;
+  std::unordered_map<uint64_t, uint32_t> by_url_;
+  furniture_table furniture_;
+};
+
+}  // namespace newsflow

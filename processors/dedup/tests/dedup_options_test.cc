@@ -1,0 +1,102 @@
+#include "processors/dedup/dedup_options.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include "pipeline/metrics.h"
+#include "pipeline/processor_registry.h"
+#include "processors/dedup/dedup_processor.h"
+
+namespace newsflow {
+namespace {
+
+::testing::AssertionResult has_error_starting(const config_errors& errors, const std::string& prefix) {
+  for (const auto& e : errors.all())
+    if (e.rfind(prefix, 0) == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "no error starting with '" << prefix << "' in:\n"
+                                       << errors.joined();
+}
+
+TEST(DedupOptions, DefaultsWhenOnlyTypeIsGiven) {
+  config_errors errors;
+  const dedup_options o = parse_dedup_options(YAML::Load("type: dedup"), "chain[1]", errors);
+  EXPECT_TRUE(errors.empty()) << errors.joined();
+  EXPECT_EQ(o.policy, dedup_policy::mark);
+  EXPECT_EQ(o.window_hours, 168);
+  EXPECT_EQ(o.max_entries, 1000000);
+  EXPECT_EQ(o.shingle_words, 3u);
+  EXPECT_EQ(o.num_hashes, 256u);
+  EXPECT_EQ(o.bands, 16u);
+  EXPECT_DOUBLE_EQ(o.min_containment, 0.7);
+  EXPECT_DOUBLE_EQ(o.min_jaccard, 0.3);
+  EXPECT_DOUBLE_EQ(o.min_combined, 1.15);
+  EXPECT_DOUBLE_EQ(o.max_number_gap, 0.12);
+  EXPECT_EQ(o.furniture_stories, 4u);
+}
+
+TEST(DedupOptions, EveryOptionIsRead) {
+  config_errors errors;
+  YAML::Node effective;
+  const dedup_options o = parse_dedup_options(
+      YAML::Load("{type: dedup, policy: route, window_hours: 24, max_entries: 5000, "
+                 "shingle_words: 4, num_hashes: 64, bands: 8, min_containment: 0.8, "
+                 "min_jaccard: 0.4, min_combined: 1.3, max_number_gap: 0.2, furniture_stories: 0}"),
+      "chain[1]", errors, &effective);
+  EXPECT_TRUE(errors.empty()) << errors.joined();
+  EXPECT_EQ(o.policy, dedup_policy::route);
+  EXPECT_EQ(o.window_hours, 24);
+  EXPECT_EQ(o.max_entries, 5000);
+  EXPECT_EQ(o.shingle_words, 4u);
+  EXPECT_EQ(o.num_hashes, 64u);
+  EXPECT_EQ(o.bands, 8u);
+  EXPECT_DOUBLE_EQ(o.min_containment, 0.8);
+  EXPECT_DOUBLE_EQ(o.min_jaccard, 0.4);
+  EXPECT_DOUBLE_EQ(o.min_combined, 1.3);
+  EXPECT_DOUBLE_EQ(o.max_number_gap, 0.2);
+  EXPECT_EQ(o.furniture_stories, 0u);
+  EXPECT_EQ(effective["policy"].as<std::string>(), "route");
+  EXPECT_EQ(effective["window_hours"].as<int64_t>(), 24);
+  EXPECT_EQ(parse_dedup_options(YAML::Load("{policy: drop}"), "c", errors).policy, dedup_policy::drop);
+}
+
+TEST(DedupOptions, EachBadValueIsReportedUnderItsKey) {
+  config_errors errors;
+  parse_dedup_options(YAML::Load("{policy: delete, window_hours: 0, max_entries: -1, "
+                                 "shingle_words: 9, num_hashes: 8, min_containment: 1.5, "
+                                 "min_jaccard: x, min_combined: 3, max_number_gap: 2, "
+                                 "furniture_stories: 300, windw_hours: 5}"),
+                      "chain[2]", errors);
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].policy: must be one of mark, drop, route"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].window_hours:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].max_entries:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].shingle_words:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].num_hashes:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].min_containment:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].min_jaccard:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].min_combined:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].max_number_gap:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].furniture_stories:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[2].windw_hours")) << errors.joined();
+}
+
+TEST(DedupOptions, BandsCannotExceedHashes) {
+  config_errors errors;
+  parse_dedup_options(YAML::Load("{num_hashes: 16, bands: 32}"), "chain[1]", errors);
+  EXPECT_TRUE(has_error_starting(errors, "chain[1].bands: must not exceed num_hashes (16)"))
+      << errors.joined();
+}
+
+TEST(DedupOptions, FactoryRejectsBadOptions) {
+  metrics_registry metrics;
+  config_errors errors;
+  processor_context context{metrics, {}, YAML::Node()};
+  EXPECT_EQ(make_dedup_processor(YAML::Load("{policy: nope}"), "chain[1]", errors, context), nullptr);
+  config_errors ok;
+  auto p = make_dedup_processor(YAML::Load("{type: dedup}"), "chain[1]", ok, context);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->name(), "dedup");
+  EXPECT_EQ(context.effective_options["policy"].as<std::string>(), "mark");
+}
+
+}  // namespace
+}  // namespace newsflow

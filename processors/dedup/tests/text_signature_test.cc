@@ -1,0 +1,81 @@
+#include "processors/dedup/text_signature.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace newsflow {
+namespace {
+
+std::vector<uint64_t> tokens(std::string_view s) {
+  std::vector<uint64_t> out;
+  hash_tokens(s, out);
+  return out;
+}
+
+TEST(TextSignature, CasePunctuationAndSpacingDoNotMatter) {
+  EXPECT_EQ(tokens("The  Dow, rose!"), tokens("the dow rose"));
+  EXPECT_EQ(tokens("a\r\nb\t c"), tokens("a b c"));
+  EXPECT_EQ(tokens("a\u00a0b \u201cc\u201d \u2014 d"), tokens("a b c d"));
+}
+
+TEST(TextSignature, ApostrophesAndEntitiesAreNeutral) {
+  EXPECT_EQ(tokens("Croatia's"), tokens("Croatia\u2019s"));
+  EXPECT_EQ(tokens("Croatia's"), tokens("Croatia&#39;s"));
+  EXPECT_EQ(tokens("Croatia's"), tokens("Croatia&amp;#39;s"));
+  EXPECT_EQ(tokens("a&nbsp;landmark"), tokens("a landmark"));
+  EXPECT_EQ(tokens("AT&T"), tokens("AT T"));  // not an entity: a separator
+}
+
+TEST(TextSignature, NonAsciiLettersAreWordCharacters) {
+  EXPECT_EQ(tokens("Zürich café").size(), 2u);
+  EXPECT_NE(tokens("Zürich"), tokens("Zrich"));
+}
+
+TEST(TextSignature, IdenticalTextsHaveIdenticalSignatures) {
+  minhash_signer s(128, 3);
+  std::vector<uint16_t> a, b;
+  EXPECT_EQ(s.sign("one two three four five", a).shingles, 3u);
+  EXPECT_EQ(a.size(), 256u);
+  s.sign("One, two; three four five.", b);
+  EXPECT_EQ(a, b);
+  EXPECT_DOUBLE_EQ(estimate_jaccard(a, b), 1.0);
+}
+
+TEST(TextSignature, ShortTextsUseWords) {
+  minhash_signer s(64, 3);
+  std::vector<uint16_t> a;
+  EXPECT_EQ(s.sign("hello world", a).shingles, 2u);
+  EXPECT_EQ(s.sign("", a).shingles, 0u);
+}
+
+TEST(TextSignature, EstimateTracksTrueJaccard) {
+  // Two sets of 3-shingles over 400 distinct words sharing the first 200: J = 197/599 ~ 0.33.
+  std::string a, b;
+  const auto word = [](std::string& out, char prefix, int i) {
+    out += prefix;
+    out += std::to_string(i);
+    out += ' ';
+  };
+  for (int i = 0; i < 400; ++i) word(a, 'w', i);
+  for (int i = 0; i < 200; ++i) word(b, 'w', i);
+  for (int i = 0; i < 200; ++i) word(b, 'x', i);
+  minhash_signer s(128, 3);
+  std::vector<uint16_t> sa, sb;
+  const uint32_t na = s.sign(a, sa).shingles, nb = s.sign(b, sb).shingles;
+  // Every word holds a digit: the numbers-masked halves are identical; compare the first.
+  const double j = estimate_jaccard(std::span(sa).first(128), std::span(sb).first(128));
+  EXPECT_DOUBLE_EQ(estimate_jaccard(std::span(sa).subspan(128), std::span(sb).subspan(128)), 1.0);
+  EXPECT_NEAR(j, 198.0 / 598.0, 0.1);
+  EXPECT_NEAR(containment_from_jaccard(j, na, nb), 0.5, 0.12);
+}
+
+TEST(TextSignature, ContainmentOfATruncation) {
+  // The first 60% of a text: Jaccard ~0.6, containment 1.
+  EXPECT_NEAR(containment_from_jaccard(0.6, 100, 60), 1.0, 1e-9);
+  EXPECT_DOUBLE_EQ(containment_from_jaccard(0.5, 0, 10), 0.0);
+}
+
+}  // namespace
+}  // namespace newsflow

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsflow {
+
+// Word tokens of a body, for similarity: runs of letters and digits (ASCII lower-cased;
+// non-ASCII letters kept as written), so punctuation, case and whitespace never matter.
+// Text that normalize leaves in place but that is layout, not content, is neutralized:
+//  - HTML character references left in plain text (&nbsp; &#39; and the double-escaped
+//    &amp;#39;) separate words, except apostrophes;
+//  - apostrophes (' U+2018 U+2019 U+02BC, &#39; &apos; &rsquo;) are dropped inside a word,
+//    so "Croatia's", "Croatia’s" and "Croatia&#39;s" are one token;
+//  - Unicode punctuation and spaces (U+00A0-U+00BF, U+2000-U+206F, U+3000-U+303F) separate.
+// Writes the 64-bit XXH3 hash of each token, in order, to `token_hashes` (cleared first);
+// with `masked`, also the same sequence with every token that holds a digit replaced by one
+// placeholder ("numbers masked").
+void hash_tokens(std::string_view body, std::vector<uint64_t>& token_hashes,
+                 std::vector<uint64_t>* masked = nullptr);
+
+// Tells which lines of text are page furniture (see furniture_table).
+class line_classifier {
+ public:
+  virtual ~line_classifier() = default;
+  virtual bool is_furniture(uint64_t line_key) const = 0;
+};
+
+// Page furniture learned from the stream: for each line (paragraph) of text, identified by
+// the hash of its tokens, in how many different stories it has appeared. A line seen in
+// `min_stories` or more stories (a site's header, footer, "related" links, a byline
+// template) is furniture and left out of signatures; a story's own lines, repeated by every
+// copy of that story, count once. Fixed size (2^slots_log2 slots of 4 bytes: a 24-bit tag
+// of the last story counted and an 8-bit count); counts are halved every 2^slots_log2
+// updates, so lines that stop appearing are forgotten.
+// Not thread-safe: the store that owns it locks.
+class furniture_table final : public line_classifier {
+ public:
+  explicit furniture_table(uint32_t min_stories, uint32_t slots_log2 = 20);
+
+  bool is_furniture(uint64_t line_key) const override {
+    return min_stories_ > 0 && (slots_[line_key & mask_] & 0xFF) >= min_stories_;
+  }
+  // Counts the distinct `line_keys` of one article of story `story_key`.
+  void add(std::span<const uint64_t> line_keys, uint64_t story_key);
+  size_t memory_bytes() const { return slots_.size() * sizeof(uint32_t); }
+
+ private:
+  std::vector<uint32_t> slots_;
+  uint64_t mask_;
+  uint32_t min_stories_;
+  uint64_t updates_ = 0;
+};
+
+// MinHash signatures of the set of word `k`-shingles of a body: one of the text as written
+// and one with numbers masked (positions num_hashes..2*num_hashes-1 of the signature). The
+// two use the same hash functions, so shingles without numbers give both the same minima and
+// the difference between the two similarity estimates comes from the numbers alone.
+//
+// Each distinct shingle (the hash of k consecutive token hashes) is mapped through
+// `num_hashes` hash functions; position i of the signature keeps 16 bits
+// of the minimum of function i (b-bit MinHash: two unrelated minima agree by chance with
+// probability 2^-16, negligible). Texts shorter than k words use their words as shingles.
+class minhash_signer {
+ public:
+  minhash_signer(uint32_t num_hashes, uint32_t shingle_words);
+
+  struct result {
+    uint32_t shingles = 0;         // distinct shingles (0: empty text)
+    uint32_t masked_shingles = 0;  // distinct shingles with numbers masked
+  };
+  // Signs `body` into `signature` (resized to 2 * num_hashes). Buffers are reused. With
+  // `furniture`, lines it knows as furniture are left out, unless that leaves fewer than
+  // shingle_words words (then the whole text is signed).
+  result sign(std::string_view body, std::vector<uint16_t>& signature,
+              const line_classifier* furniture = nullptr);
+  // Distinct line keys of the body last signed (for furniture_table::add).
+  std::span<const uint64_t> line_keys() const { return line_keys_; }
+
+  uint32_t num_hashes() const { return static_cast<uint32_t>(seeds_.size()); }
+
+ private:
+  std::vector<uint64_t> seeds_;    // a_i (odd)
+  std::vector<uint64_t> offsets_;  // b_i
+  uint32_t shingle_words_;
+  void sign_set(std::vector<uint64_t>& tokens, uint16_t* out, uint32_t& count);
+
+  std::vector<uint64_t> tokens_;
+  std::vector<uint64_t> masked_tokens_;
+  std::vector<uint64_t> all_tokens_;
+  std::vector<uint64_t> all_masked_tokens_;
+  std::vector<uint64_t> line_tokens_;
+  std::vector<uint64_t> line_masked_;
+  std::vector<uint64_t> line_keys_;
+  std::vector<uint64_t> shingles_;
+  std::vector<uint64_t> minima_;
+};
+
+// Estimated Jaccard similarity of two signatures of the same length.
+double estimate_jaccard(std::span<const uint16_t> a, std::span<const uint16_t> b);
+
+// From the estimated Jaccard J of two sets of sizes na and nb: the estimated share of the
+// smaller set found in the larger (containment), |A∩B| / min(|A|,|B|) with
+// |A∩B| = J(|A|+|B|)/(1+J). Capped at 1.
+double containment_from_jaccard(double jaccard, uint32_t na, uint32_t nb);
+
+}  // namespace newsflow

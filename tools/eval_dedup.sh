@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Scores the dedup processor on the dedup development stream through the real binary.
+#
+#   tools/eval_dedup.sh [STREAM.jsonl] [-- extra score.py flags]
+#
+# STREAM.jsonl: messages in arrival order (default ../shared/eval/dedup/stream.jsonl next to the repository);
+# truth.jsonl and score.py are read next to it (or $TRUTH, $SCORE_PY). Runs
+# `newsflowd process` ($NEWSFLOWD, default build/app/newsflowd) with a chain of only
+# normalize + dedup (policy mark, a fresh in-memory state) and `output.pipeline_info: none`,
+# extracts {"id", "duplicate_of"} per output record and runs score.py. Work files go to
+# $OUT_DIR (default a temporary directory, removed afterwards): config.yaml, out.jsonl,
+# pred.jsonl. DEDUP_OPTIONS adds options to the dedup entry, as a YAML flow mapping body:
+# DEDUP_OPTIONS='min_containment: 0.8, shingle_words: 4'.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+stream="${1:-$root/../shared/eval/dedup/stream.jsonl}"
+shift || true
+[ "${1:-}" = "--" ] && shift
+truth="${TRUTH:-$(dirname "$stream")/truth.jsonl}"
+score_py="${SCORE_PY:-$(dirname "$stream")/score.py}"
+newsflowd="${NEWSFLOWD:-$root/build/app/newsflowd}"
+python=/usr/bin/python3
+
+[ -f "$stream" ] || { echo "eval_dedup.sh: no stream at $stream" >&2; exit 2; }
+[ -f "$truth" ] || { echo "eval_dedup.sh: no truth at $truth (set TRUTH)" >&2; exit 2; }
+[ -f "$score_py" ] || { echo "eval_dedup.sh: no score.py at $score_py (set SCORE_PY)" >&2; exit 2; }
+[ -x "$newsflowd" ] || { echo "eval_dedup.sh: no binary at $newsflowd (build first)" >&2; exit 2; }
+
+if [ -n "${OUT_DIR:-}" ]; then
+  work="$OUT_DIR"; mkdir -p "$work"
+else
+  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+fi
+
+cat > "$work/config.yaml" <<YAML
+output:
+  pipeline_info: none
+chain:
+  - normalize
+  - {type: dedup, policy: mark${DEDUP_OPTIONS:+, $DEDUP_OPTIONS}}
+YAML
+
+start=$(date +%s.%N)
+"$newsflowd" process --config "$work/config.yaml" --input "$stream" --output "$work/out.jsonl" \
+  --errors "$work/errors.jsonl" --quiet
+end=$(date +%s.%N)
+n=$(wc -l < "$stream")
+rejected=$(wc -l < "$work/errors.jsonl")
+echo "newsflowd process: $n messages, $rejected rejected, $(echo "$end - $start" | bc) s wall"
+
+"$python" -c 'import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    d = (r.get("enrichment") or {}).get("dedup") or {}
+    print(json.dumps({"id": r["id"], "duplicate_of": d.get("duplicate_of")}))' \
+  < "$work/out.jsonl" > "$work/pred.jsonl"
+
+"$python" "$score_py" "$truth" "$work/pred.jsonl" "$@"
