@@ -15,9 +15,11 @@ void print_config_errors(const config_errors& errors, const std::string& path) {
 }
 
 std::unique_ptr<chain> build_app_chain(const app_config& config, metrics_registry& metrics,
-                                       const std::string& path, std::vector<YAML::Node>* effective_options) {
+                                       const std::string& path, std::vector<YAML::Node>* effective_options,
+                                       bool validate_only) {
   config_errors errors;
-  auto built = build_chain(config.pipeline, config.processors, metrics, errors, effective_options);
+  auto built = build_chain(config.pipeline, config.processors, metrics, errors, effective_options,
+                           validate_only);
   if (!built) print_config_errors(errors, path);
   return built;
 }

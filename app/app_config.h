@@ -29,7 +29,8 @@ std::optional<app_config> load_app_config(const std::string& path);
 // On errors, prints them to stderr and returns nullptr.
 std::unique_ptr<chain> build_app_chain(const app_config& config, metrics_registry& metrics,
                                        const std::string& path,
-                                       std::vector<YAML::Node>* effective_options = nullptr);
+                                       std::vector<YAML::Node>* effective_options = nullptr,
+                                       bool validate_only = false);
 
 // Prints configuration errors the way every command reports them.
 void print_config_errors(const config_errors& errors, const std::string& path);

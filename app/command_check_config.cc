@@ -22,7 +22,7 @@ command add_check_config_command(CLI::App& app) {
             // Building the chain runs every processor's own validation (and loads models).
             metrics_registry metrics;
             std::vector<YAML::Node> effective_chain;
-            if (!build_app_chain(*config, metrics, *path, &effective_chain)) return exit_code::usage;
+            if (!build_app_chain(*config, metrics, *path, &effective_chain, /*validate_only=*/true)) return exit_code::usage;
             YAML::Node effective = to_yaml(config->pipeline, effective_chain);
             effective["kafka"] = config->effective_kafka;
             YAML::Emitter out;

@@ -157,7 +157,7 @@ pipeline_config parse_pipeline_config(const config_document& doc,
 
 std::unique_ptr<chain> build_chain(const pipeline_config& config, const processor_registry& registry,
                                    metrics_registry& metrics, config_errors& errors,
-                                   std::vector<YAML::Node>* effective_options) {
+                                   std::vector<YAML::Node>* effective_options, bool validate_only) {
   std::vector<std::unique_ptr<processor>> processors;
   for (const auto& spec : config.chain) {
     const auto* entry = registry.find(spec.type);
@@ -167,6 +167,7 @@ std::unique_ptr<chain> build_chain(const pipeline_config& config, const processo
     }
     processor_context context{metrics, config.base_dir, YAML::Node(YAML::NodeType::Map)};
     context.effective_options["type"] = spec.type;
+    context.validate_only = validate_only;
     auto p = entry->factory(spec.options, spec.path, errors, context);
     if (p) processors.push_back(std::move(p));
     if (effective_options) effective_options->push_back(context.effective_options);

@@ -67,10 +67,12 @@ pipeline_config parse_pipeline_config(const config_document& doc,
 
 // Builds the chain's processors from their specs (their factories validate the options).
 // Returns nullptr and reports to `errors` on any problem. With `effective_options`, gets
-// each processor's options as it applied them, defaults included.
+// each processor's options as it applied them, defaults included. `validate_only` is passed
+// to the factories (processor_context::validate_only).
 std::unique_ptr<chain> build_chain(const pipeline_config& config, const processor_registry& registry,
                                    metrics_registry& metrics, config_errors& errors,
-                                   std::vector<YAML::Node>* effective_options = nullptr);
+                                   std::vector<YAML::Node>* effective_options = nullptr,
+                                   bool validate_only = false);
 
 // The effective configuration, defaults filled in, as YAML (for check-config);
 // `effective_chain` comes from build_chain.

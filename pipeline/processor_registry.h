@@ -25,6 +25,9 @@ struct processor_context {
   // The processor's options as applied, defaults included, for check-config: pass it to
   // options_reader, which records every option it reads.
   YAML::Node effective_options;
+  // True for check-config: validate options and load read-only resources (models), but open
+  // nothing that holds state (a dedup state directory may be in use by a running daemon).
+  bool validate_only = false;
 };
 
 // Parses and validates `options` (a YAML mapping; the key `type` is the caller's), reporting

@@ -19,8 +19,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # parsing and text
   libyaml-cpp-dev libgumbo-dev libutf8proc-dev libxxhash-dev libcli11-dev
-  # language identification (langid)
-  libfasttext-dev libcld2-dev
+  # language identification (langid); dedup's state on disk
+  libfasttext-dev libcld2-dev librocksdb-dev
   # independent clients and tools used by the tests
   python3 kcat python3-kafka python3-lz4
 )

@@ -26,6 +26,7 @@ dedup_options parse_dedup_options(const YAML::Node& node, const std::string& pat
   r.read("min_combined", opts.min_combined, 0.0, 2.0);
   r.read("max_number_gap", opts.max_number_gap, 0.0, 1.0);
   r.read("furniture_stories", opts.furniture_stories, 0, 255);
+  r.read("state_dir", opts.state_dir);
   if (opts.bands > opts.num_hashes)
     errors.add(r.path_of("bands"), fmt::format("must not exceed num_hashes ({})", opts.num_hashes));
   r.finish();

@@ -35,6 +35,9 @@ struct dedup_options {
   // A line (paragraph) seen in this many different stories is page furniture, left out of
   // signatures (0: off). Two stories may share a quoted sentence; four is a site's pattern.
   uint32_t furniture_stories = 4;
+  // Where what dedup remembers is kept across restarts (rocksdb_dedup_store); empty: in
+  // memory only, forgotten at exit. Relative to the config file's directory.
+  std::string state_dir;
 };
 
 dedup_options parse_dedup_options(const YAML::Node& node, const std::string& path,

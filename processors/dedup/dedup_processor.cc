@@ -2,9 +2,15 @@
 
 #include <xxhash.h>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 
 #include "processors/dedup/memory_dedup_store.h"
+#include "processors/dedup/rocksdb_dedup_store.h"
 
 namespace newsflow {
 namespace {
@@ -44,6 +50,9 @@ dedup_processor::dedup_processor(const dedup_options& options, metrics_registry&
       evictions_(metrics.get_counter("newsflow_dedup_evictions_total",
                                      "Remembered articles forgotten (window expiry or max_entries)")),
       entries_(metrics.get_gauge("newsflow_dedup_entries", "Articles remembered by dedup")),
+      redelivered_(metrics.get_counter("newsflow_dedup_redelivered_total",
+                                       "Articles seen again with the same id and body (redeliveries); "
+                                       "given their first decision")),
       lookup_(metrics.get_histogram("newsflow_dedup_lookup_seconds",
                                     "Time to sign an article, look it up and remember it")) {
   signature_.reserve(options_.num_hashes);
@@ -77,7 +86,13 @@ process_result dedup_processor::process(article& a) {
   const size_t k = options_.num_hashes;
   const std::span<const uint16_t> raw(signature_.data(), k), masked(signature_.data() + k, k);
 
-  if (!a.body.empty() && store_->find_body(body_key, best_)) {
+  const bool found_body = !a.body.empty() && store_->find_body(body_key, best_);
+  if (found_body && a.id.present && best_.id == id) {
+    // This very article again (a redelivery after a crash or rebalance, a replayed batch):
+    // the decision it got the first time, and nothing remembered twice.
+    return redelivered(a, started);
+  }
+  if (found_body) {
     result = status::duplicate;
     similarity = 1.0;
   } else if (shingles > 0) {
@@ -105,6 +120,8 @@ process_result dedup_processor::process(article& a) {
       }
     }
     if (best_score >= 0.0) result = status::near_duplicate;
+    // Kept to three decimals, as written and as remembered (a redelivery repeats it exactly).
+    similarity = static_cast<double>(std::lround(similarity * 1000)) / 1000.0;
   }
 
   const std::string_view story = result == status::unique ? id : std::string_view(best_.story_id);
@@ -119,37 +136,57 @@ process_result dedup_processor::process(article& a) {
                                            .masked_shingles = signed_body.masked_shingles,
                                            .body_key = body_key,
                                            .url_key = url_key,
+                                           .similarity_milli = static_cast<uint16_t>(
+                                               std::lround(similarity * 1000)),
                                            .signature = signature_});
   }
 
   store_->add_lines(signer_.line_keys(), XXH3_64bits(story.data(), story.size()));
 
+  write_decision(a, result == status::unique ? "unique"
+                  : result == status::duplicate ? "duplicate"
+                                                : "near_duplicate",
+                 target, similarity, story);
+  if (evicted > 0) evictions_.inc(evicted);
+  entries_.set(static_cast<int64_t>(store_->size()));
+  observe(started);
+  if (result == status::unique) return verdict::next;
+  (result == status::duplicate ? exact_ : near_).inc();
+  return apply_policy(a);
+}
+
+process_result dedup_processor::redelivered(article& a, std::chrono::steady_clock::time_point started) {
+  redelivered_.inc();
+  const bool unique = best_.story_id == best_.id;
+  write_decision(a, unique ? "unique" : "near_duplicate", best_.story_id,
+                 best_.similarity_milli / 1000.0, best_.story_id);
+  observe(started);
+  return unique ? verdict::next : apply_policy(a);
+}
+
+void dedup_processor::write_decision(article& a, std::string_view status, std::string_view target,
+                                     double similarity, std::string_view story) {
   json_writer w = a.enrichment_member("dedup");
   w.begin_object();
-  w.key("status");
-  switch (result) {
-    case status::unique:
-      w.string("unique");
-      w.key("duplicate_of").null();
-      w.key("similarity").null();
-      break;
-    case status::duplicate:
-    case status::near_duplicate:
-      w.string(result == status::duplicate ? "duplicate" : "near_duplicate");
-      w.key("duplicate_of").string(target);
-      w.key("similarity").number(similarity, 3);
-      break;
+  w.key("status").string(status);
+  if (status == "unique") {
+    w.key("duplicate_of").null();
+    w.key("similarity").null();
+  } else {
+    w.key("duplicate_of").string(target);
+    w.key("similarity").number(similarity, 3);
   }
   w.key("story_id").string(story);
   w.end_object();
+}
 
-  if (evicted > 0) evictions_.inc(evicted);
-  entries_.set(static_cast<int64_t>(store_->size()));
+void dedup_processor::observe(std::chrono::steady_clock::time_point started) {
   lookup_.observe_us(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                std::chrono::steady_clock::now() - started)
                                                .count()));
-  if (result == status::unique) return verdict::next;
-  (result == status::duplicate ? exact_ : near_).inc();
+}
+
+process_result dedup_processor::apply_policy(article& a) {
   switch (options_.policy) {
     case dedup_policy::mark:
       break;
@@ -167,7 +204,28 @@ std::unique_ptr<processor> make_dedup_processor(const YAML::Node& options, const
   const size_t errors_before = errors.all().size();
   dedup_options parsed = parse_dedup_options(options, path, errors, &context.effective_options);
   if (errors.all().size() != errors_before) return nullptr;
-  return std::make_unique<dedup_processor>(parsed, context.metrics);
+  std::shared_ptr<dedup_store> store;
+  if (!parsed.state_dir.empty() && !context.validate_only) {
+    std::error_code ec;
+    const std::filesystem::path dir =
+        std::filesystem::weakly_canonical(context.base_dir / parsed.state_dir, ec);
+    rocksdb_dedup_store::options o;
+    o.max_entries = static_cast<uint32_t>(parsed.max_entries);
+    o.format = {.num_hashes = parsed.num_hashes,
+                .shingle_words = parsed.shingle_words,
+                .bands = parsed.bands,
+                .furniture_stories = parsed.furniture_stories};
+    try {
+      auto persistent = std::make_shared<rocksdb_dedup_store>(
+          dir, o, system_now_ms() - parsed.window_hours * 3'600'000);
+      spdlog::info("dedup: {} articles remembered from {}", persistent->size(), dir.string());
+      store = std::move(persistent);
+    } catch (const dedup_state_error& e) {
+      errors.add(path + ".state_dir", fmt::format("dedup state {}: {}", dir.string(), e.what()));
+      return nullptr;
+    }
+  }
+  return std::make_unique<dedup_processor>(parsed, context.metrics, std::move(store));
 }
 
 }  // namespace newsflow

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +61,12 @@ namespace newsflow {
 //
 // Policies: mark (annotate only), drop (verdict::drop for duplicates of both kinds),
 // route (a.route = "duplicates").
+//
+// Redeliveries: an article whose `id` and body are those of a remembered article is that
+// article again (Kafka redelivers after a crash or a rebalance; a batch may be replayed on
+// kept state). It gets the decision it got the first time and changes nothing remembered,
+// so at-least-once delivery never turns an article into a copy of itself. Only a sent `id`
+// counts: an id-less article re-sent from the same URL is a duplicate of its first copy.
 class dedup_processor final : public processor {
  public:
   // Milliseconds since an epoch; arrival times and expiry run on it.
@@ -76,6 +83,12 @@ class dedup_processor final : public processor {
   const dedup_store& store() const { return *store_; }
 
  private:
+  process_result redelivered(article& a, std::chrono::steady_clock::time_point started);
+  void write_decision(article& a, std::string_view status, std::string_view target,
+                      double similarity, std::string_view story);
+  void observe(std::chrono::steady_clock::time_point started);
+  process_result apply_policy(article& a);
+
   dedup_options options_;
   std::shared_ptr<dedup_store> store_;
   clock_fn clock_;
@@ -86,6 +99,7 @@ class dedup_processor final : public processor {
   counter& near_;
   counter& evictions_;
   gauge& entries_;
+  counter& redelivered_;
   histogram& lookup_;
 
   // Buffers reused from one article to the next.

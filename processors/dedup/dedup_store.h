@@ -21,6 +21,7 @@ struct dedup_record {
   uint32_t masked_shingles = 0;  // the same with numbers masked
   uint64_t body_key = 0;      // XXH3 of the normalized body (exact duplicates)
   uint64_t url_key = 0;       // XXH3 of the canonical URL; 0 = no URL
+  uint16_t similarity_milli = 0;  // a near copy's similarity to its story (x 1000); 0 if unique
   std::span<const uint16_t> signature;  // MinHash values (text_signature.h), fixed length
 };
 
@@ -33,11 +34,12 @@ struct dedup_entry {
   int64_t arrival_ms = 0;
   uint32_t shingles = 0;
   uint32_t masked_shingles = 0;
+  uint16_t similarity_milli = 0;
   std::vector<uint16_t> signature;
 };
 
-// The dedup index. Implementations: memory_dedup_store (in process); a persistent one
-// (RocksDB, part 2) implements the same calls, so the processor does not change.
+// The dedup index. Implementations: memory_dedup_store (in process) and rocksdb_dedup_store
+// (the same, journaled to disk and rebuilt at start-up); the processor sees only these calls.
 //
 // Keys: exact keys (body hash, canonical-URL hash) and LSH buckets. The LSH layout is the
 // store's business: band i of a signature is its value at position i (one row per band),

@@ -31,6 +31,7 @@ void memory_dedup_store::copy_out(uint32_t seq, dedup_entry& out) const {
   out.arrival_ms = s.arrival_ms;
   out.shingles = s.shingles;
   out.masked_shingles = s.masked_shingles;
+  out.similarity_milli = s.similarity_milli;
   out.signature.resize(num_hashes_);
   const auto first = signatures_.begin() + static_cast<std::ptrdiff_t>(i * num_hashes_);
   std::copy(first, first + num_hashes_, out.signature.begin());
@@ -102,6 +103,7 @@ size_t memory_dedup_store::insert(const dedup_record& r) {
   s.masked_shingles = r.masked_shingles;
   s.body_key = r.body_key;
   s.url_key = r.url_key;
+  s.similarity_milli = r.similarity_milli;
   slots_.push_back(s);
 
   for (uint32_t i = 0; i < num_hashes_; ++i)
@@ -151,6 +153,16 @@ size_t memory_dedup_store::expire(int64_t cutoff_ms) {
     ++n;
   }
   return n;
+}
+
+void memory_dedup_store::save_furniture(std::string& bytes) const {
+  std::lock_guard lock(mutex_);
+  furniture_.save(bytes);
+}
+
+bool memory_dedup_store::load_furniture(std::string_view bytes) {
+  std::lock_guard lock(mutex_);
+  return furniture_.load(bytes);
 }
 
 size_t memory_dedup_store::size() const {

@@ -49,6 +49,10 @@ class memory_dedup_store final : public dedup_store {
   size_t size() const override;
   size_t memory_bytes() const override;
 
+  // The page-furniture counts as bytes, and back (false, nothing changed, on a size mismatch).
+  void save_furniture(std::string& bytes) const;
+  bool load_furniture(std::string_view bytes);
+
  private:
   static constexpr uint32_t no_link = 0xFFFFFFFFu;
   struct slot {
@@ -57,6 +61,7 @@ class memory_dedup_store final : public dedup_store {
     uint64_t story_pos;
     uint16_t id_len;
     uint16_t story_len;
+    uint16_t similarity_milli;
     uint32_t shingles;
     uint32_t masked_shingles;
     uint64_t body_key;

@@ -1,5 +1,7 @@
 #include "processors/dedup/text_signature.h"
 
+#include <cstring>
+
 #include <xxhash.h>
 
 #include <algorithm>
@@ -140,6 +142,19 @@ void furniture_table::add(std::span<const uint64_t> line_keys, uint64_t story_ke
       for (uint32_t& x : slots_) x = (x & 0xFFFFFF00u) | ((x & 0xFF) >> 1);
     }
   }
+}
+
+void furniture_table::save(std::string& bytes) const {
+  bytes.resize(sizeof(updates_) + slots_.size() * sizeof(uint32_t));
+  std::memcpy(bytes.data(), &updates_, sizeof(updates_));
+  std::memcpy(bytes.data() + sizeof(updates_), slots_.data(), slots_.size() * sizeof(uint32_t));
+}
+
+bool furniture_table::load(std::string_view bytes) {
+  if (bytes.size() != sizeof(updates_) + slots_.size() * sizeof(uint32_t)) return false;
+  std::memcpy(&updates_, bytes.data(), sizeof(updates_));
+  std::memcpy(slots_.data(), bytes.data() + sizeof(updates_), slots_.size() * sizeof(uint32_t));
+  return true;
 }
 
 minhash_signer::result minhash_signer::sign(std::string_view body,

@@ -48,6 +48,11 @@ class furniture_table final : public line_classifier {
   void add(std::span<const uint64_t> line_keys, uint64_t story_key);
   size_t memory_bytes() const { return slots_.size() * sizeof(uint32_t); }
 
+  // The whole table as bytes (for a persistent store's snapshot), and back: load() returns
+  // false, changing nothing, when `bytes` is not a snapshot of a table of this size.
+  void save(std::string& bytes) const;
+  bool load(std::string_view bytes);
+
  private:
   std::vector<uint32_t> slots_;
   uint64_t mask_;

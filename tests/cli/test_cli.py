@@ -193,6 +193,42 @@ class Process(Workdir):
         self.assertEqual(results[0], results[2])
         self.assertEqual(len(lines(results[0][0])), 3000)
 
+    def dedup_stream(self):
+        """Demo articles with copies: resends under new ids, other outlets' furniture, cuts."""
+        with open(ARTICLES) as f:
+            originals = [json.loads(l) for l in f if '"text"' in l]
+        stream, n = [], 0
+        for rep in range(3):
+            for a in originals:
+                n += 1
+                copy = dict(a, id="x%03d" % n)
+                if rep == 1:
+                    copy["text"] = "From our wire desk.\n\n" + a["text"] + "\n\nRead more on our site."
+                elif rep == 2:
+                    copy["text"] = a["text"][: len(a["text"]) * 3 // 4]
+                stream.append(json.dumps(copy, ensure_ascii=False) + "\n")
+        return stream
+
+    def test_dedup_state_survives_a_restart_and_replays_give_the_first_decisions(self):
+        stream = self.dedup_stream()
+        config = self.write("c.yaml", "output: {pipeline_info: none}\nchain: [normalize, {type: dedup, state_dir: state}]\n")
+        memory_only = self.write("m.yaml", "output: {pipeline_info: none}\nchain: [normalize, dedup]\n")
+        decisions = lambda out: [o["enrichment"]["dedup"] for o in lines(out)]
+        whole = run(["process", "--config", memory_only, "--quiet"], stdin="".join(stream).encode())
+        self.assertEqual(whole.returncode, 0, whole.stderr.decode())
+        expected = decisions(whole.stdout)
+        self.assertGreater(sum(d["status"] != "unique" for d in expected), len(expected) // 2)
+        half = len(stream) // 2
+        first = run(["process", "--config", config, "--quiet"], stdin="".join(stream[:half]).encode())
+        second = run(["process", "--config", config, "--quiet"], stdin="".join(stream[half:]).encode())
+        self.assertEqual(first.returncode + second.returncode, 0, second.stderr.decode())
+        self.assertEqual(decisions(first.stdout) + decisions(second.stdout), expected)
+        # The whole stream again on the kept state: the same ids, so the same decisions.
+        again = run(["process", "--config", config, "--quiet"], stdin="".join(stream).encode())
+        self.assertEqual(decisions(again.stdout), expected)
+        # check-config does not touch (or lock) the state.
+        self.assertEqual(run(["check-config", "--config", config]).returncode, 0)
+
     def test_malformed_lines_each_get_one_error_record_with_a_distinct_reason(self):
         cases = [
             (b'{"text": "unterminated', "json.unclosed_string"),

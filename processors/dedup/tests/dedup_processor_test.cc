@@ -253,6 +253,26 @@ TEST_F(DedupTest, IdDerivedFromCanonicalUrlOrBody) {
   EXPECT_NE(story_of(no_url), story_of(first));
 }
 
+TEST_F(DedupTest, ARedeliveredArticleGetsItsFirstDecisionAndIsNotRememberedTwice) {
+  auto p = make();
+  const std::string near_copy = "From the wire desk.\n\n" + story.substr(0, story.size() * 4 / 5);
+  const std::string a = run(*p, "a1", "https://one.example/rail", story);
+  const std::string b = run(*p, "b1", "https://two.example/rail", near_copy);
+  const std::string c = run(*p, "c1", "https://three.example/rail", story);
+  ASSERT_NE(b.find("near_duplicate"), std::string::npos);
+  const size_t remembered = p->store().size();
+  // Kafka delivers all three again (a crash before their offsets were committed).
+  verdict v{};
+  EXPECT_EQ(run(*p, "a1", "https://one.example/rail", story), a);
+  EXPECT_EQ(run(*p, "b1", "https://two.example/rail", near_copy, "A headline", &v), b);
+  EXPECT_EQ(run(*p, "c1", "https://three.example/rail", story), c);
+  EXPECT_EQ(p->store().size(), remembered);
+  // c1 was never remembered (an exact copy of a1): it is simply found to be one again.
+  EXPECT_EQ(metrics.get_counter("newsflow_dedup_redelivered_total", "").value(), 2u);
+  // A different article under a reused id is judged on its own.
+  EXPECT_EQ(run(*p, "a1", "https://one.example/tea", other_story), unique_json("a1"));
+}
+
 TEST_F(DedupTest, EntriesExpireAfterTheWindow) {
   dedup_options o;
   o.window_hours = 2;
