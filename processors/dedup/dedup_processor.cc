@@ -96,7 +96,7 @@ process_result dedup_processor::process(article& a) {
     result = status::duplicate;
     similarity = 1.0;
   } else if (shingles > 0) {
-    store_->candidates(signature_, refs_);
+    store_->candidates(signer_.band_keys(), refs_);
     if (url_key != 0 && store_->find_url(url_key, candidate_)) refs_.push_back(candidate_.ref);
     double best_score = -1.0;
     uint64_t best_ref = 0;
@@ -138,7 +138,8 @@ process_result dedup_processor::process(article& a) {
                                            .url_key = url_key,
                                            .similarity_milli = static_cast<uint16_t>(
                                                std::lround(similarity * 1000)),
-                                           .signature = signature_});
+                                           .signature = signature_,
+                                           .band_keys = signer_.band_keys()});
   }
 
   store_->add_lines(signer_.line_keys(), XXH3_64bits(story.data(), story.size()));

@@ -23,6 +23,7 @@ struct dedup_record {
   uint64_t url_key = 0;       // XXH3 of the canonical URL; 0 = no URL
   uint16_t similarity_milli = 0;  // a near copy's similarity to its story (x 1000); 0 if unique
   std::span<const uint16_t> signature;  // MinHash values (text_signature.h), fixed length
+  std::span<const uint32_t> band_keys;  // LSH keys (minhash_signer::band_keys), >= bands
 };
 
 // A remembered entry as read back: strings copied into caller-owned buffers (capacity reused),
@@ -41,10 +42,10 @@ struct dedup_entry {
 // The dedup index. Implementations: memory_dedup_store (in process) and rocksdb_dedup_store
 // (the same, journaled to disk and rebuilt at start-up); the processor sees only these calls.
 //
-// Keys: exact keys (body hash, canonical-URL hash) and LSH buckets. The LSH layout is the
-// store's business: band i of a signature is its value at position i (one row per band),
-// so a candidate shares at least one of the first `bands` MinHash values (see
-// memory_dedup_store for why one row per band).
+// Keys: exact keys (body hash, canonical-URL hash) and LSH buckets: band i holds the
+// articles by their band key i (one MinHash row per band, keyed on the full minimum), so a
+// candidate shares at least one of the first `bands` minima (see memory_dedup_store for why
+// one row per band, and how buckets of common shingles are kept from swamping lookups).
 //
 // The store also keeps the page-furniture counts (furniture_table): lines seen in several
 // stories, left out of signatures. They are state learned from the stream like the entries.
@@ -60,8 +61,9 @@ class dedup_store : public line_classifier {
   // Earliest live entry with this body hash / latest live entry with this URL hash.
   virtual bool find_body(uint64_t body_key, dedup_entry& out) = 0;
   virtual bool find_url(uint64_t url_key, dedup_entry& out) = 0;
-  // Handles of live entries sharing a band bucket with `signature` (deduplicated, any order).
-  virtual void candidates(std::span<const uint16_t> signature, std::vector<uint64_t>& refs) = 0;
+  // Handles of live entries sharing a band key with `band_keys` (deduplicated, any order),
+  // leaving out bands whose key is common to too many entries to tell stories apart.
+  virtual void candidates(std::span<const uint32_t> band_keys, std::vector<uint64_t>& refs) = 0;
   // Reads a live entry; false if it expired or was evicted meanwhile.
   virtual bool read(uint64_t ref, dedup_entry& out) = 0;
   // Remembers an article. May evict the oldest entry when full; returns how many it evicted.

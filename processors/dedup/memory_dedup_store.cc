@@ -9,7 +9,7 @@ memory_dedup_store::memory_dedup_store(uint32_t signature_length, uint32_t bands
     : num_hashes_(signature_length),
       bands_(std::min(bands, signature_length)),
       max_entries_(std::max<size_t>(1, max_entries)),
-      heads_(static_cast<size_t>(bands_) * 65536, no_link),
+      bands_index_(bands_),
       furniture_(furniture_stories) {}
 
 bool memory_dedup_store::is_furniture(uint64_t line_key) const {
@@ -53,20 +53,21 @@ bool memory_dedup_store::find_url(uint64_t url_key, dedup_entry& out) {
   return true;
 }
 
-void memory_dedup_store::candidates(std::span<const uint16_t> signature,
+void memory_dedup_store::candidates(std::span<const uint32_t> band_keys,
                                     std::vector<uint64_t>& refs) {
   refs.clear();
-  if (signature.size() < bands_) return;
+  if (band_keys.size() < bands_) return;
   std::lock_guard lock(mutex_);
-  for (uint32_t b = 0; b < bands_; ++b) {
-    uint32_t seq = heads_[static_cast<size_t>(b) * 65536 + signature[b]];
-    while (seq != no_link && live(seq)) {
-      refs.push_back(seq);
-      seq = links_[index_of(seq) * bands_ + b];
-    }
+  hits_.clear();
+  bands_index_.find(band_keys.first(bands_), band_walk, hits_);
+  // A candidate shares at least two bands.
+  std::sort(hits_.begin(), hits_.end());
+  for (size_t i = 0; i < hits_.size();) {
+    size_t j = i;
+    while (j < hits_.size() && hits_[j] == hits_[i]) ++j;
+    if (j - i >= 2) refs.push_back(hits_[i]);
+    i = j;
   }
-  std::sort(refs.begin(), refs.end());
-  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
 }
 
 bool memory_dedup_store::read(uint64_t ref, dedup_entry& out) {
@@ -108,12 +109,7 @@ size_t memory_dedup_store::insert(const dedup_record& r) {
 
   for (uint32_t i = 0; i < num_hashes_; ++i)
     signatures_.push_back(i < r.signature.size() ? r.signature[i] : 0);
-  for (uint32_t b = 0; b < bands_; ++b) {
-    const uint16_t v = b < r.signature.size() ? r.signature[b] : 0;
-    uint32_t& head = heads_[static_cast<size_t>(b) * 65536 + v];
-    links_.push_back(head != no_link && live(head) ? head : no_link);
-    head = seq;
-  }
+  bands_index_.push_back(seq, r.band_keys.first(std::min<size_t>(bands_, r.band_keys.size())));
   by_body_.try_emplace(r.body_key, seq);  // the earliest copy stays the target
   if (r.url_key != 0) by_url_[r.url_key] = seq;  // the latest page at a URL
   return evicted;
@@ -123,10 +119,7 @@ void memory_dedup_store::evict_oldest() {
   if (slots_.empty()) return;
   const uint32_t seq = first_seq_;
   const slot& s = slots_.front();
-  for (uint32_t b = 0; b < bands_; ++b) {
-    uint32_t& head = heads_[static_cast<size_t>(b) * 65536 + signatures_[b]];
-    if (head == seq) head = no_link;
-  }
+  bands_index_.pop_front();
   if (auto it = by_body_.find(s.body_key); it != by_body_.end() && it->second == seq)
     by_body_.erase(it);
   if (s.url_key != 0)
@@ -140,7 +133,6 @@ void memory_dedup_store::evict_oldest() {
     arena_dead_ = 0;
   }
   slots_.pop_front();
-  links_.erase(links_.begin(), links_.begin() + bands_);
   signatures_.erase(signatures_.begin(), signatures_.begin() + num_hashes_);
   ++first_seq_;
 }
@@ -175,9 +167,9 @@ size_t memory_dedup_store::memory_bytes() const {
   // Payload bytes of every structure plus the hash maps' nodes and bucket arrays
   // (libstdc++: a node holds the next pointer, the pair and the cached hash: 32 bytes).
   const auto map_bytes = [](const auto& m) { return m.bucket_count() * sizeof(void*) + m.size() * 32; };
-  return slots_.size() * sizeof(slot) + links_.size() * sizeof(uint32_t) +
+  return slots_.size() * sizeof(slot) + bands_index_.memory_bytes() +
          signatures_.size() * sizeof(uint16_t) + arena_.capacity() +
-         heads_.size() * sizeof(uint32_t) + map_bytes(by_body_) + map_bytes(by_url_) +
+         map_bytes(by_body_) + map_bytes(by_url_) +
          furniture_.memory_bytes();
 }
 

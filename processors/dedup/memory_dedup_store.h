@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "processors/dedup/band_index.h"
 #include "processors/dedup/dedup_store.h"
 
 namespace newsflow {
@@ -16,19 +17,23 @@ namespace newsflow {
 //
 // Layout (per remembered article, with num_hashes = 256 and bands = 16):
 //  - a slot: arrival (8 B), arena offsets and lengths of id and story id (20 B), shingle
-//    counts (8 B), body and URL keys (16 B) = 56 B, plus one LSH chain link per band
-//    (16 x 4 B = 64 B);
+//    counts (8 B), body and URL keys (16 B), similarity (2 B) = 56 B;
+//  - the LSH band index (band_index.h): ~19 B per band, ~300 B at 16 bands;
 //  - the signature: 2 x 256 x 16 bits (1,024 B: as written and numbers masked), in a ring;
 //  - the id (and the story id when it differs) in a FIFO string arena: the id's bytes;
 //  - two hash maps of exact keys: body hash -> earliest entry, URL hash -> latest entry.
 // Plus the furniture table, 4 MiB whatever the number of entries.
-// LSH buckets: band i, 16-bit value v -> the newest entry with that value at position i,
-// and each entry links to the next older one in the same bucket (a fixed array of
-// bands x 65,536 heads, 4 MiB at 16 bands, plus the links in the slots). Chains run newest
-// to oldest, so a walk stops at the first link that points outside the live range.
-// One row per band: with rows r and b bands, a pair of Jaccard J becomes a candidate with
-// probability 1-(1-J^r)^b; r = 1, b = 16 gives 0.997 at J = 0.3, the lowest similarity a
-// near duplicate may have (candidates are verified on the whole signature).
+//
+// One row per band: with rows r and b bands, a pair of Jaccard J shares a band with
+// probability 1-(1-J^r)^b. The price of r = 1 is that unrelated articles share a band
+// whenever the same shingle holds that minimum, and in real text common word triples ("one
+// of the") are in thousands of articles: over a week of news, ~2x10^-3 x N articles share
+// a band with any given one. So a candidate must share at least two bands (for J = 0.3,
+// the lowest similarity a near duplicate may have, 16 bands give 0.974; J = 0.5, 0.9997),
+// and in each band only the newest `band_walk` entries with the key are looked at. A
+// story's copies share many minima and its newest copies are recent, so they still meet;
+// the cost of a lookup stays bounded whatever the number of entries. Candidates are then
+// verified on the whole signature.
 //
 // Entry handles are 32-bit sequence numbers (wrap-safe comparisons), so max_entries < 2^31.
 class memory_dedup_store final : public dedup_store {
@@ -42,7 +47,7 @@ class memory_dedup_store final : public dedup_store {
 
   bool find_body(uint64_t body_key, dedup_entry& out) override;
   bool find_url(uint64_t url_key, dedup_entry& out) override;
-  void candidates(std::span<const uint16_t> signature, std::vector<uint64_t>& refs) override;
+  void candidates(std::span<const uint32_t> band_keys, std::vector<uint64_t>& refs) override;
   bool read(uint64_t ref, dedup_entry& out) override;
   size_t insert(const dedup_record& record) override;
   size_t expire(int64_t cutoff_ms) override;
@@ -75,6 +80,7 @@ class memory_dedup_store final : public dedup_store {
   }
   void copy_out(uint32_t seq, dedup_entry& out) const;
   void evict_oldest();
+  static constexpr uint32_t band_walk = 4;
 
   const uint32_t num_hashes_;  // signature length
   const uint32_t bands_;
@@ -83,12 +89,12 @@ class memory_dedup_store final : public dedup_store {
   mutable std::mutex mutex_;
   uint32_t first_seq_ = 0;  // sequence number of slots_.front()
   std::deque<slot> slots_;
-  std::deque<uint32_t> links_;       // bands_ per slot, same order as slots_
   std::deque<uint16_t> signatures_;  // num_hashes_ (signature length) per slot
   std::string arena_;                // ids, FIFO: front bytes freed on eviction
   uint64_t arena_base_ = 0;          // stream position of arena_[0]
   uint64_t arena_dead_ = 0;          // freed bytes at the front of arena_
-  std::vector<uint32_t> heads_;      // bands_ x 65536
+  band_index bands_index_;
+  std::vector<uint32_t> hits_;  // candidates() scratch
   std::unordered_map<uint64_t, uint32_t> by_body_;
   std::unordered_map<uint64_t, uint32_t> by_url_;
   furniture_table furniture_;

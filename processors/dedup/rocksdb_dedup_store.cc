@@ -16,7 +16,7 @@ constexpr char lines_prefix = 'l';
 const std::string snapshot_key = "f";
 const std::string format_key = "m";
 // Journal record layout version; bump when encode_record changes.
-constexpr uint32_t record_version = 1;
+constexpr uint32_t record_version = 2;
 
 std::string key(char prefix, uint64_t n) {
   std::string k(9, '\0');
@@ -74,26 +74,33 @@ void encode_record(const dedup_record& r, std::string& out) {
   put(out, static_cast<uint16_t>(id.size()));
   put(out, static_cast<uint16_t>(story.size()));
   put(out, static_cast<uint32_t>(r.signature.size()));
+  put(out, static_cast<uint32_t>(r.band_keys.size()));
   out.append(id);
   out.append(story);
-  out.append(reinterpret_cast<const char*>(r.signature.data()), r.signature.size() * sizeof(uint16_t));
+  out.append(reinterpret_cast<const char*>(r.signature.data()), r.signature.size_bytes());
+  out.append(reinterpret_cast<const char*>(r.band_keys.data()), r.band_keys.size_bytes());
 }
 
-// `signature` holds the record's signature bytes (views in `r` point into it and `value`).
-bool decode_record(rocksdb::Slice value, dedup_record& r, std::vector<uint16_t>& signature) {
+// `signature` and `band_keys` hold the record's arrays (views in `r` point into them and
+// into `value`).
+bool decode_record(rocksdb::Slice value, dedup_record& r, std::vector<uint16_t>& signature,
+                   std::vector<uint32_t>& band_keys) {
   reader in(value);
   uint16_t id_len = 0, story_len = 0;
-  uint32_t sig_len = 0;
-  std::string_view sig;
+  uint32_t sig_len = 0, keys_len = 0;
+  std::string_view sig, keys;
   if (!(in.get(r.arrival_ms) && in.get(r.shingles) && in.get(r.masked_shingles) &&
         in.get(r.body_key) && in.get(r.url_key) && in.get(r.similarity_milli) && in.get(id_len) &&
-        in.get(story_len) && in.get(sig_len) && in.bytes(id_len, r.id) &&
+        in.get(story_len) && in.get(sig_len) && in.get(keys_len) && in.bytes(id_len, r.id) &&
         in.bytes(story_len, r.story_id) && in.bytes(size_t{sig_len} * sizeof(uint16_t), sig) &&
-        in.done()))
+        in.bytes(size_t{keys_len} * sizeof(uint32_t), keys) && in.done()))
     return false;
   signature.resize(sig_len);
   std::memcpy(signature.data(), sig.data(), sig.size());
   r.signature = signature;
+  band_keys.resize(keys_len);
+  std::memcpy(band_keys.data(), keys.data(), keys.size());
+  r.band_keys = band_keys;
   return true;
 }
 
@@ -163,11 +170,12 @@ void rocksdb_dedup_store::check_format() {
 void rocksdb_dedup_store::replay(int64_t expire_before_ms) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   std::vector<uint16_t> signature;
+  std::vector<uint32_t> band_keys;
   const std::string first_insert = key(insert_prefix, 0);
   bool first = true;
   for (it->Seek(first_insert); it->Valid() && it->key()[0] == insert_prefix; it->Next()) {
     dedup_record r;
-    if (!decode_record(it->value(), r, signature))
+    if (!decode_record(it->value(), r, signature, band_keys))
       throw dedup_state_error(fmt::format("insert {} is corrupt", key_number(it->key())));
     const uint64_t n = key_number(it->key());
     if (first) pruned_below_ = n;

@@ -72,8 +72,8 @@ class rocksdb_dedup_store final : public dedup_store {
     return memory_.find_body(body_key, out);
   }
   bool find_url(uint64_t url_key, dedup_entry& out) override { return memory_.find_url(url_key, out); }
-  void candidates(std::span<const uint16_t> signature, std::vector<uint64_t>& refs) override {
-    memory_.candidates(signature, refs);
+  void candidates(std::span<const uint32_t> band_keys, std::vector<uint64_t>& refs) override {
+    memory_.candidates(band_keys, refs);
   }
   bool read(uint64_t ref, dedup_entry& out) override { return memory_.read(ref, out); }
   size_t insert(const dedup_record& record) override;

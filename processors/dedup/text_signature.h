@@ -65,10 +65,11 @@ class furniture_table final : public line_classifier {
 // two use the same hash functions, so shingles without numbers give both the same minima and
 // the difference between the two similarity estimates comes from the numbers alone.
 //
-// Each distinct shingle (the hash of k consecutive token hashes) is mapped through
-// `num_hashes` hash functions; position i of the signature keeps 16 bits
-// of the minimum of function i (b-bit MinHash: two unrelated minima agree by chance with
-// probability 2^-16, negligible). Texts shorter than k words use their words as shingles.
+// Each distinct shingle (the hash of k consecutive token hashes) is hashed once and falls
+// in one of `num_hashes` bins by its top bits (one permutation hashing, with densification
+// of empty bins: see sign_set); position i of the signature keeps 16 bits of bin i's
+// minimum (b-bit MinHash: two unrelated minima agree by chance with probability 2^-16,
+// negligible). Texts shorter than k words use their words as shingles.
 class minhash_signer {
  public:
   minhash_signer(uint32_t num_hashes, uint32_t shingle_words);
@@ -84,6 +85,12 @@ class minhash_signer {
               const line_classifier* furniture = nullptr);
   // Distinct line keys of the body last signed (for furniture_table::add).
   std::span<const uint64_t> line_keys() const { return line_keys_; }
+  // LSH band keys of the body last signed: for each of the first min(num_hashes, 64) hash
+  // functions, a 32-bit hash of the full 64-bit minimum (of the text as written) and the
+  // function's index. Two bodies get the same key i exactly when the same shingle holds
+  // minimum i in both (up to 2^-32), unlike the 16 bits kept in the signature.
+  std::span<const uint32_t> band_keys() const { return band_keys_; }
+  static constexpr size_t max_band_keys = 64;
 
   uint32_t num_hashes() const { return static_cast<uint32_t>(seeds_.size()); }
 
@@ -102,6 +109,9 @@ class minhash_signer {
   std::vector<uint64_t> line_keys_;
   std::vector<uint64_t> shingles_;
   std::vector<uint64_t> minima_;
+  std::vector<uint8_t> filled_;
+  std::vector<uint64_t> seen_;
+  std::vector<uint32_t> band_keys_;
 };
 
 // Estimated Jaccard similarity of two signatures of the same length.
