@@ -15,8 +15,9 @@ constexpr char insert_prefix = 'i';
 constexpr char lines_prefix = 'l';
 const std::string snapshot_key = "f";
 const std::string format_key = "m";
-// Journal record layout version; bump when encode_record changes.
-constexpr uint32_t record_version = 2;
+// Journal version: bump when encode_record's layout or the signatures' meaning changes
+// (text_signature.cc: token hashing, shingling, binning), so old state is refused, not misread.
+constexpr uint32_t record_version = 3;
 
 std::string key(char prefix, uint64_t n) {
   std::string k(9, '\0');

@@ -1,6 +1,6 @@
 #include "processors/dedup/text_signature.h"
 
-// Token hashing is the hot loop: XXH3 inlined, not called through the shared library.
+// Line keys hash whole token sequences: XXH3 inlined, not called through the shared library.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -61,15 +61,19 @@ void hash_tokens(std::string_view body, std::vector<uint64_t>& out, std::vector<
   constexpr uint64_t number_placeholder = 0x23235f6e756d2323ULL;
   out.clear();
   if (masked) masked->clear();
-  thread_local std::string token;
-  token.clear();
+  // Each token is hashed as it is read (FNV-1a over its bytes, then a full avalanche), with
+  // no copy of the token: this loop reads every byte of every article.
+  constexpr uint64_t fnv_offset = 0xcbf29ce484222325ULL, fnv_prime = 0x100000001b3ULL;
+  uint64_t th = fnv_offset;
+  size_t len = 0;
   bool digit = false;
   auto flush = [&] {
-    if (!token.empty()) {
-      const uint64_t h = XXH3_64bits(token.data(), token.size());
+    if (len != 0) {
+      const uint64_t h = mix64(th ^ len);
       out.push_back(h);
       if (masked) masked->push_back(digit ? number_placeholder : h);
-      token.clear();
+      th = fnv_offset;
+      len = 0;
     }
     digit = false;
   };
@@ -80,15 +84,16 @@ void hash_tokens(std::string_view body, std::vector<uint64_t>& out, std::vector<
     if (c < 0x80) {
       if (ascii_alnum(c)) {
         digit |= c >= '0' && c <= '9';
-        token += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+        th = (th ^ ((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c)) * fnv_prime;
+        ++len;
       } else if (c == '\'') {
         // dropped inside a word, a separator elsewhere: either way nothing to add
       } else if (c == '&') {
         bool apos = false;
-        const size_t len = entity_length(body, i, apos);
-        if (len > 0) {
+        const size_t ref_len = entity_length(body, i, apos);
+        if (ref_len > 0) {
           if (!apos) flush();
-          i += len;
+          i += ref_len;
           continue;
         }
         flush();
@@ -101,16 +106,17 @@ void hash_tokens(std::string_view body, std::vector<uint64_t>& out, std::vector<
     const size_t remaining = body.size() - i;
     const size_t need = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     if (need > remaining) break;  // body is valid UTF-8; guard anyway
-    size_t len = 0;
-    const int32_t cp = utf8_decode_valid(bytes, i, len);
+    size_t cp_len = 0;
+    const int32_t cp = utf8_decode_valid(bytes, i, cp_len);
     if (apostrophe(cp)) {
       // dropped
     } else if (separator_cp(cp)) {
       flush();
     } else {
-      token.append(body.data() + i, len);
+      for (size_t k = 0; k < cp_len; ++k) th = (th ^ bytes[i + k]) * fnv_prime;
+      len += cp_len;
     }
-    i += len;
+    i += cp_len;
   }
   flush();
 }
