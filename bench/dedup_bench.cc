@@ -109,7 +109,9 @@ void bm_dedup_remembered(benchmark::State& state) {
   for (size_t i = 0; i < 20'000; ++i) {
     if (i % 10 == 9) {
       const std::string& from = timed[i - 1 - gen.next() % 8];
-      timed.push_back("From our correspondent.\n\n" + from.substr(0, from.rfind("\n\n", from.size() - 3)));
+      std::string copy = "From our correspondent.\n\n";
+      copy.append(from, 0, from.rfind("\n\n", from.size() - 3));
+      timed.push_back(std::move(copy));
       ++near;
     } else {
       gen.body(3000, body);

@@ -84,7 +84,7 @@ process_result dedup_processor::process(article& a) {
   const minhash_signer::result signed_body = signer_.sign(a.body, signature_, store_.get());
   const uint32_t shingles = signed_body.shingles;
   const size_t k = options_.num_hashes;
-  const std::span<const uint16_t> raw(signature_.data(), k), masked(signature_.data() + k, k);
+  const std::span<const minhash_value> raw(signature_.data(), k), masked(signature_.data() + k, k);
 
   const bool found_body = !a.body.empty() && store_->find_body(body_key, best_);
   if (found_body && a.id.present && best_.id == id) {
@@ -102,7 +102,7 @@ process_result dedup_processor::process(article& a) {
     uint64_t best_ref = 0;
     for (uint64_t ref : refs_) {
       if (!store_->read(ref, candidate_)) continue;
-      const std::span<const uint16_t> other(candidate_.signature);
+      const std::span<const minhash_value> other(candidate_.signature);
       const double j = estimate_jaccard(raw, other.first(k));
       if (j < options_.min_jaccard) continue;
       const double c = containment_from_jaccard(j, shingles, candidate_.shingles);

@@ -105,7 +105,7 @@ class dedup_processor final : public processor {
   // Buffers reused from one article to the next.
   std::string canonical_url_;
   std::string derived_id_;
-  std::vector<uint16_t> signature_;
+  std::vector<minhash_value> signature_;
   std::vector<uint64_t> refs_;
   dedup_entry candidate_;
   dedup_entry best_;

@@ -22,7 +22,7 @@ struct dedup_record {
   uint64_t body_key = 0;      // XXH3 of the normalized body (exact duplicates)
   uint64_t url_key = 0;       // XXH3 of the canonical URL; 0 = no URL
   uint16_t similarity_milli = 0;  // a near copy's similarity to its story (x 1000); 0 if unique
-  std::span<const uint16_t> signature;  // MinHash values (text_signature.h), fixed length
+  std::span<const minhash_value> signature;  // MinHash values (text_signature.h), fixed length
   std::span<const uint32_t> band_keys;  // LSH keys (minhash_signer::band_keys), >= bands
 };
 
@@ -36,7 +36,7 @@ struct dedup_entry {
   uint32_t shingles = 0;
   uint32_t masked_shingles = 0;
   uint16_t similarity_milli = 0;
-  std::vector<uint16_t> signature;
+  std::vector<minhash_value> signature;
 };
 
 // The dedup index. Implementations: memory_dedup_store (in process) and rocksdb_dedup_store

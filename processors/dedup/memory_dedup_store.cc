@@ -168,7 +168,7 @@ size_t memory_dedup_store::memory_bytes() const {
   // (libstdc++: a node holds the next pointer, the pair and the cached hash: 32 bytes).
   const auto map_bytes = [](const auto& m) { return m.bucket_count() * sizeof(void*) + m.size() * 32; };
   return slots_.size() * sizeof(slot) + bands_index_.memory_bytes() +
-         signatures_.size() * sizeof(uint16_t) + arena_.capacity() +
+         signatures_.size() * sizeof(minhash_value) + arena_.capacity() +
          map_bytes(by_body_) + map_bytes(by_url_) +
          furniture_.memory_bytes();
 }

@@ -19,7 +19,7 @@ namespace newsflow {
 //  - a slot: arrival (8 B), arena offsets and lengths of id and story id (20 B), shingle
 //    counts (8 B), body and URL keys (16 B), similarity (2 B) = 56 B;
 //  - the LSH band index (band_index.h): ~19 B per band, ~300 B at 16 bands;
-//  - the signature: 2 x 256 x 16 bits (1,024 B: as written and numbers masked), in a ring;
+//  - the signature: 2 x 256 x 8 bits (512 B: as written and numbers masked), in a ring;
 //  - the id (and the story id when it differs) in a FIFO string arena: the id's bytes;
 //  - two hash maps of exact keys: body hash -> earliest entry, URL hash -> latest entry.
 // Plus the furniture table, 4 MiB whatever the number of entries.
@@ -89,7 +89,7 @@ class memory_dedup_store final : public dedup_store {
   mutable std::mutex mutex_;
   uint32_t first_seq_ = 0;  // sequence number of slots_.front()
   std::deque<slot> slots_;
-  std::deque<uint16_t> signatures_;  // num_hashes_ (signature length) per slot
+  std::deque<minhash_value> signatures_;  // num_hashes_ (signature length) per slot
   std::string arena_;                // ids, FIFO: front bytes freed on eviction
   uint64_t arena_base_ = 0;          // stream position of arena_[0]
   uint64_t arena_dead_ = 0;          // freed bytes at the front of arena_

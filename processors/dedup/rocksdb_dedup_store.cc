@@ -17,7 +17,7 @@ const std::string snapshot_key = "f";
 const std::string format_key = "m";
 // Journal version: bump when encode_record's layout or the signatures' meaning changes
 // (text_signature.cc: token hashing, shingling, binning), so old state is refused, not misread.
-constexpr uint32_t record_version = 3;
+constexpr uint32_t record_version = 4;
 
 std::string key(char prefix, uint64_t n) {
   std::string k(9, '\0');
@@ -84,7 +84,7 @@ void encode_record(const dedup_record& r, std::string& out) {
 
 // `signature` and `band_keys` hold the record's arrays (views in `r` point into them and
 // into `value`).
-bool decode_record(rocksdb::Slice value, dedup_record& r, std::vector<uint16_t>& signature,
+bool decode_record(rocksdb::Slice value, dedup_record& r, std::vector<minhash_value>& signature,
                    std::vector<uint32_t>& band_keys) {
   reader in(value);
   uint16_t id_len = 0, story_len = 0;
@@ -93,7 +93,7 @@ bool decode_record(rocksdb::Slice value, dedup_record& r, std::vector<uint16_t>&
   if (!(in.get(r.arrival_ms) && in.get(r.shingles) && in.get(r.masked_shingles) &&
         in.get(r.body_key) && in.get(r.url_key) && in.get(r.similarity_milli) && in.get(id_len) &&
         in.get(story_len) && in.get(sig_len) && in.get(keys_len) && in.bytes(id_len, r.id) &&
-        in.bytes(story_len, r.story_id) && in.bytes(size_t{sig_len} * sizeof(uint16_t), sig) &&
+        in.bytes(story_len, r.story_id) && in.bytes(size_t{sig_len} * sizeof(minhash_value), sig) &&
         in.bytes(size_t{keys_len} * sizeof(uint32_t), keys) && in.done()))
     return false;
   signature.resize(sig_len);
@@ -170,7 +170,7 @@ void rocksdb_dedup_store::check_format() {
 
 void rocksdb_dedup_store::replay(int64_t expire_before_ms) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  std::vector<uint16_t> signature;
+  std::vector<minhash_value> signature;
   std::vector<uint32_t> band_keys;
   const std::string first_insert = key(insert_prefix, 0);
   bool first = true;

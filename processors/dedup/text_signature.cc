@@ -166,7 +166,7 @@ bool furniture_table::load(std::string_view bytes) {
 }
 
 minhash_signer::result minhash_signer::sign(std::string_view body,
-                                            std::vector<uint16_t>& signature,
+                                            std::vector<minhash_value>& signature,
                                             const line_classifier* furniture) {
   tokens_.clear();
   masked_tokens_.clear();
@@ -204,7 +204,7 @@ minhash_signer::result minhash_signer::sign(std::string_view body,
   return r;
 }
 
-void minhash_signer::sign_set(std::vector<uint64_t>& tokens, uint16_t* out, uint32_t& count) {
+void minhash_signer::sign_set(std::vector<uint64_t>& tokens, minhash_value* out, uint32_t& count) {
   shingles_.clear();
   const size_t k = shingle_words_;
   if (tokens.size() >= k) {
@@ -263,17 +263,17 @@ void minhash_signer::sign_set(std::vector<uint64_t>& tokens, uint16_t* out, uint
       }
     }
   }
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint16_t>(minima_[i] >> 16);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<minhash_value>(minima_[i] >> 16);
   count = static_cast<uint32_t>(shingles_.size());
 }
 
-double estimate_jaccard(std::span<const uint16_t> a, std::span<const uint16_t> b) {
+double estimate_jaccard(std::span<const minhash_value> a, std::span<const minhash_value> b) {
   const size_t n = std::min(a.size(), b.size());
   if (n == 0) return 0.0;
   size_t same = 0;
   for (size_t i = 0; i < n; ++i) same += a[i] == b[i];
-  // b-bit correction: unrelated minima agree with probability 2^-16.
-  constexpr double chance = 1.0 / 65536.0;
+  // b-bit correction: unrelated minima agree by chance with probability 2^-bits.
+  constexpr double chance = 1.0 / (1u << (8 * sizeof(minhash_value)));
   const double raw = static_cast<double>(same) / static_cast<double>(n);
   return std::clamp((raw - chance) / (1.0 - chance), 0.0, 1.0);
 }

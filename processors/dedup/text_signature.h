@@ -67,9 +67,13 @@ class furniture_table final : public line_classifier {
 //
 // Each distinct shingle (the hash of k consecutive token hashes) is hashed once and falls
 // in one of `num_hashes` bins by its top bits (one permutation hashing, with densification
-// of empty bins: see sign_set); position i of the signature keeps 16 bits of bin i's
-// minimum (b-bit MinHash: two unrelated minima agree by chance with probability 2^-16,
-// negligible). Texts shorter than k words use their words as shingles.
+// of empty bins: see sign_set); position i of the signature keeps 8 bits of bin i's
+// minimum (b-bit MinHash, Li & König 2010: two unrelated minima agree by chance with
+// probability 1/256, which estimate_jaccard corrects for; 8 bits estimate J about as well
+// as 16 at half the memory). Texts shorter than k words use their words as shingles.
+// One value of a signature: the low bits of a bin's minimum (b-bit MinHash).
+using minhash_value = uint8_t;
+
 class minhash_signer {
  public:
   minhash_signer(uint32_t num_hashes, uint32_t shingle_words);
@@ -81,14 +85,14 @@ class minhash_signer {
   // Signs `body` into `signature` (resized to 2 * num_hashes). Buffers are reused. With
   // `furniture`, lines it knows as furniture are left out, unless that leaves fewer than
   // shingle_words words (then the whole text is signed).
-  result sign(std::string_view body, std::vector<uint16_t>& signature,
+  result sign(std::string_view body, std::vector<minhash_value>& signature,
               const line_classifier* furniture = nullptr);
   // Distinct line keys of the body last signed (for furniture_table::add).
   std::span<const uint64_t> line_keys() const { return line_keys_; }
   // LSH band keys of the body last signed: for each of the first min(num_hashes, 64) hash
   // functions, a 32-bit hash of the full 64-bit minimum (of the text as written) and the
   // function's index. Two bodies get the same key i exactly when the same shingle holds
-  // minimum i in both (up to 2^-32), unlike the 16 bits kept in the signature.
+  // minimum i in both (up to 2^-32), unlike the 8 bits kept in the signature.
   std::span<const uint32_t> band_keys() const { return band_keys_; }
   static constexpr size_t max_band_keys = 64;
 
@@ -98,7 +102,7 @@ class minhash_signer {
   std::vector<uint64_t> seeds_;    // a_i (odd)
   std::vector<uint64_t> offsets_;  // b_i
   uint32_t shingle_words_;
-  void sign_set(std::vector<uint64_t>& tokens, uint16_t* out, uint32_t& count);
+  void sign_set(std::vector<uint64_t>& tokens, minhash_value* out, uint32_t& count);
 
   std::vector<uint64_t> tokens_;
   std::vector<uint64_t> masked_tokens_;
@@ -115,7 +119,7 @@ class minhash_signer {
 };
 
 // Estimated Jaccard similarity of two signatures of the same length.
-double estimate_jaccard(std::span<const uint16_t> a, std::span<const uint16_t> b);
+double estimate_jaccard(std::span<const minhash_value> a, std::span<const minhash_value> b);
 
 // From the estimated Jaccard J of two sets of sizes na and nb: the estimated share of the
 // smaller set found in the larger (containment), |A∩B| / min(|A|,|B|) with

@@ -340,10 +340,10 @@ TEST_F(DedupTest, LookupLatencyObserved) {
 
 TEST(MemoryDedupStore, CountsBytesAndForgetsInOrder) {
   memory_dedup_store s(128, 16, 10);
-  std::vector<uint16_t> sig(128);
+  std::vector<minhash_value> sig(128);
   std::vector<uint32_t> keys(16);
   for (int i = 0; i < 25; ++i) {
-    for (auto& v : sig) v = static_cast<uint16_t>(v * 31 + i + 1);
+    for (auto& v : sig) v = static_cast<minhash_value>(v * 31 + i + 1);
     for (auto& k : keys) k = k * 2654435761u + static_cast<uint32_t>(i) + 1;
     std::string id = "id";
     id += std::to_string(i);
@@ -377,14 +377,14 @@ TEST(MemoryDedupStore, BytesPerRememberedArticle) {
   constexpr uint32_t length = 2 * 256;
   constexpr size_t n = 100'000;
   memory_dedup_store s(length, 16, n);
-  std::vector<uint16_t> sig(length);
+  std::vector<minhash_value> sig(length);
   std::vector<uint32_t> keys(16);
   uint64_t x = 88172645463325252ULL;
   std::string id;
   for (size_t i = 0; i < n; ++i) {
     for (auto& v : sig) {
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-      v = static_cast<uint16_t>(x);
+      v = static_cast<minhash_value>(x);
     }
     for (auto& k : keys) {
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -400,7 +400,7 @@ TEST(MemoryDedupStore, BytesPerRememberedArticle) {
   // Fixed part: the LSH bucket heads (and the furniture table, 4 MiB, off here).
   const double fixed = static_cast<double>(memory_dedup_store(length, 16, n).memory_bytes());
   const double per_entry = (static_cast<double>(s.memory_bytes()) - fixed) / n;
-  const double signature = length * sizeof(uint16_t);
+  const double signature = length * sizeof(minhash_value);
   std::cout << "[ bytes    ] per remembered article: " << per_entry << " ("
             << per_entry - signature << " index + " << signature << " signature), plus "
             << fixed / (1 << 20) << " MiB fixed\n";

@@ -35,7 +35,7 @@ TEST(TextSignature, NonAsciiLettersAreWordCharacters) {
 
 TEST(TextSignature, IdenticalTextsHaveIdenticalSignatures) {
   minhash_signer s(128, 3);
-  std::vector<uint16_t> a, b;
+  std::vector<minhash_value> a, b;
   EXPECT_EQ(s.sign("one two three four five", a).shingles, 3u);
   EXPECT_EQ(a.size(), 256u);
   s.sign("One, two; three four five.", b);
@@ -45,7 +45,7 @@ TEST(TextSignature, IdenticalTextsHaveIdenticalSignatures) {
 
 TEST(TextSignature, ShortTextsUseWords) {
   minhash_signer s(64, 3);
-  std::vector<uint16_t> a;
+  std::vector<minhash_value> a;
   EXPECT_EQ(s.sign("hello world", a).shingles, 2u);
   EXPECT_EQ(s.sign("", a).shingles, 0u);
 }
@@ -62,7 +62,7 @@ TEST(TextSignature, EstimateTracksTrueJaccard) {
   for (int i = 0; i < 200; ++i) word(b, 'w', i);
   for (int i = 0; i < 200; ++i) word(b, 'x', i);
   minhash_signer s(128, 3);
-  std::vector<uint16_t> sa, sb;
+  std::vector<minhash_value> sa, sb;
   const uint32_t na = s.sign(a, sa).shingles, nb = s.sign(b, sb).shingles;
   // Every word holds a digit: the numbers-masked halves are identical; compare the first.
   const double j = estimate_jaccard(std::span(sa).first(128), std::span(sb).first(128));
