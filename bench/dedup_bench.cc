@@ -87,9 +87,11 @@ void bm_dedup_remembered(benchmark::State& state) {
   article a;
   std::string body;
   size_t n = 0;
+  std::string id;
   const auto process_one = [&](const std::string& text) {
     a.clear();
-    const std::string id = "a" + std::to_string(n++);
+    id.assign("a");
+    id.append(std::to_string(n++));
     a.id.set(id);
     a.body = text;
     now += 10;
