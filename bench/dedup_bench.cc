@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <random>
 #include <string>
@@ -90,8 +91,8 @@ void bm_dedup_remembered(benchmark::State& state) {
   std::string id;
   const auto process_one = [&](const std::string& text) {
     a.clear();
-    id.assign("a");
-    id.append(std::to_string(n++));
+    char buf[24];
+    id.assign(buf, static_cast<size_t>(std::snprintf(buf, sizeof buf, "a%zu", n++)));
     a.id.set(id);
     a.body = text;
     now += 10;
