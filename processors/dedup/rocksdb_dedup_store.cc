@@ -17,7 +17,7 @@ const std::string snapshot_key = "f";
 const std::string format_key = "m";
 // Journal version: bump when encode_record's layout or the signatures' meaning changes
 // (text_signature.cc: token hashing, shingling, binning), so old state is refused, not misread.
-constexpr uint32_t record_version = 4;
+constexpr uint32_t record_version = 5;
 
 std::string key(char prefix, uint64_t n) {
   std::string k(9, '\0');

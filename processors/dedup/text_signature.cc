@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 #include "pipeline/utf8.h"
@@ -195,43 +196,55 @@ minhash_signer::result minhash_signer::sign(std::string_view body,
   line_keys_.erase(std::unique(line_keys_.begin(), line_keys_.end()), line_keys_.end());
   const size_t n = seeds_.size();
   signature.resize(2 * n);
+  // Shingles of both token sequences in one pass: a window without a number is the same
+  // shingle in both. Tokens are avalanche hashes already, so a shingle is their rotated XOR
+  // (order matters) under one more avalanche.
+  const size_t k = shingle_words_;
+  shingles_.clear();
+  masked_shingles_.clear();
+  if (tokens_.size() >= k) {
+    for (size_t i = 0; i + k <= tokens_.size(); ++i) {
+      uint64_t h = 0, hm = 0;
+      bool has_number = false;
+      for (size_t j = 0; j < k; ++j) {
+        h = std::rotl(h, 23) ^ tokens_[i + j];
+        hm = std::rotl(hm, 23) ^ masked_tokens_[i + j];
+        has_number |= tokens_[i + j] != masked_tokens_[i + j];
+      }
+      h = mix64(h + k);
+      shingles_.push_back(h);
+      masked_shingles_.push_back(has_number ? mix64(hm + k) : h);
+    }
+  } else {
+    shingles_.assign(tokens_.begin(), tokens_.end());
+    masked_shingles_.assign(masked_tokens_.begin(), masked_tokens_.end());
+  }
   result r;
-  sign_set(tokens_, signature.data(), r.shingles);
+  sign_set(shingles_, signature.data(), r.shingles);
   band_keys_.resize(std::min(n, max_band_keys));
   for (size_t i = 0; i < band_keys_.size(); ++i)
     band_keys_[i] = static_cast<uint32_t>(mix64(minima_[i] ^ (0x9e3779b97f4a7c15ULL * (i + 1))) >> 32);
-  sign_set(masked_tokens_, signature.data() + n, r.masked_shingles);
+  sign_set(masked_shingles_, signature.data() + n, r.masked_shingles);
   return r;
 }
 
-void minhash_signer::sign_set(std::vector<uint64_t>& tokens, minhash_value* out, uint32_t& count) {
-  shingles_.clear();
-  const size_t k = shingle_words_;
-  if (tokens.size() >= k) {
-    for (size_t i = 0; i + k <= tokens.size(); ++i) {
-      uint64_t h = tokens[i];
-      for (size_t j = 1; j < k; ++j) h = mix64(h * 31 + tokens[i + j]);
-      shingles_.push_back(h);
-    }
-  } else {
-    shingles_.assign(tokens.begin(), tokens.end());
-  }
+void minhash_signer::sign_set(std::vector<uint64_t>& shingles, minhash_value* out, uint32_t& count) {
   // Distinct shingles through a small open-addressing set (sorting them cost a third of the
   // signing time in branch mispredictions). Minima do not care about repeats; the count does.
   size_t slots = 64;
-  while (slots < 2 * shingles_.size()) slots *= 2;
+  while (slots < 2 * shingles.size()) slots *= 2;
   seen_.assign(slots, 0);
   size_t distinct = 0;
-  for (uint64_t& sh : shingles_) {
+  for (uint64_t& sh : shingles) {
     sh |= 1;  // 0 marks an empty slot (the low bit is dropped from every shingle alike)
     size_t i = static_cast<size_t>(sh >> 20) & (slots - 1);
     while (seen_[i] != 0 && seen_[i] != sh) i = (i + 1) & (slots - 1);
     if (seen_[i] == 0) {
       seen_[i] = sh;
-      shingles_[distinct++] = sh;
+      shingles[distinct++] = sh;
     }
   }
-  shingles_.resize(distinct);
+  shingles.resize(distinct);
 
   // One permutation hashing (Li, Owen & Zhang 2012) with optimal densification
   // (Shrivastava 2017): each shingle is hashed once; the top bits pick one of n bins and
@@ -243,12 +256,12 @@ void minhash_signer::sign_set(std::vector<uint64_t>& tokens, minhash_value* out,
   minima_.assign(n, std::numeric_limits<uint64_t>::max());
   uint64_t* m = minima_.data();
   const uint64_t salt = offsets_[0];
-  for (uint64_t sh : shingles_) {
+  for (uint64_t sh : shingles) {
     const uint64_t v = mix64(sh ^ salt);
     const size_t bin = static_cast<size_t>(((v >> 32) * n) >> 32);
     m[bin] = v < m[bin] ? v : m[bin];
   }
-  if (!shingles_.empty() && std::find(m, m + n, std::numeric_limits<uint64_t>::max()) != m + n) {
+  if (!shingles.empty() && std::find(m, m + n, std::numeric_limits<uint64_t>::max()) != m + n) {
     filled_.assign(n, 0);
     for (size_t i = 0; i < n; ++i) filled_[i] = m[i] != std::numeric_limits<uint64_t>::max();
     for (size_t i = 0; i < n; ++i) {
@@ -264,7 +277,7 @@ void minhash_signer::sign_set(std::vector<uint64_t>& tokens, minhash_value* out,
     }
   }
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<minhash_value>(minima_[i] >> 16);
-  count = static_cast<uint32_t>(shingles_.size());
+  count = static_cast<uint32_t>(shingles.size());
 }
 
 double estimate_jaccard(std::span<const minhash_value> a, std::span<const minhash_value> b) {

@@ -102,7 +102,8 @@ class minhash_signer {
   std::vector<uint64_t> seeds_;    // a_i (odd)
   std::vector<uint64_t> offsets_;  // b_i
   uint32_t shingle_words_;
-  void sign_set(std::vector<uint64_t>& tokens, minhash_value* out, uint32_t& count);
+  // Signs a set of shingle hashes (repeats allowed; reordered and cut to the distinct ones).
+  void sign_set(std::vector<uint64_t>& shingles, minhash_value* out, uint32_t& count);
 
   std::vector<uint64_t> tokens_;
   std::vector<uint64_t> masked_tokens_;
@@ -112,6 +113,7 @@ class minhash_signer {
   std::vector<uint64_t> line_masked_;
   std::vector<uint64_t> line_keys_;
   std::vector<uint64_t> shingles_;
+  std::vector<uint64_t> masked_shingles_;
   std::vector<uint64_t> minima_;
   std::vector<uint8_t> filled_;
   std::vector<uint64_t> seen_;
