@@ -8,6 +8,7 @@
 #include "app/app_config.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/shutdown_watchdog.h"
 #include "app/stop_signal.h"
 #include "connectors/devbroker/dev_broker.h"
 #include "connectors/kafka/kafka_job.h"
@@ -69,6 +70,9 @@ int run_daemon(const run_flags& flags) {
   }
 
   const std::atomic<bool>& stop = install_stop_handler();
+  // Outlives the job: bounds its drain, flush, commit, group leave and destruction.
+  const shutdown_watchdog watchdog(stop, std::chrono::milliseconds(kafka.shutdown_timeout_ms) +
+                                             std::chrono::seconds(10));
   std::string error;
   auto job = kafka_job::create(kafka, pc, *chain, metrics, error);
   if (!job) {

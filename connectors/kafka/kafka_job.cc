@@ -214,9 +214,11 @@ bool kafka_job::shut_down(clock::time_point deadline) {
   for (auto* m : pending_) rd_kafka_message_destroy(m);
   pending_.clear();
   sink_->set_deadline(deadline);
+  spdlog::info("stopping: finishing the articles in the pipeline");
   runner_->finish();
   stop_producer_poll_ = true;
   producer_poller_.join();
+  spdlog::info("stopping: flushing {} messages to the broker", rd_kafka_outq_len(producer_));
   bool clean = true;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
   if (rd_kafka_flush(producer_, static_cast<int>(std::max<int64_t>(left, 0))) != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -225,8 +227,10 @@ bool kafka_job::shut_down(clock::time_point deadline) {
     clean = false;
   }
   if (tracker_.pending() > 0) clean = false;
+  spdlog::info("stopping: committing offsets");
   if (auto err = rd_kafka_commit(consumer_, nullptr, 0); err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
     spdlog::warn("final offset commit failed: {}", rd_kafka_err2str(err));
+  spdlog::info("stopping: leaving the consumer group");
   if (auto err = rd_kafka_consumer_close(consumer_))
     spdlog::warn("leaving the consumer group: {}", rd_kafka_err2str(err));
   spdlog::info("stopped{}", clean ? ": everything consumed was published and committed" : "");

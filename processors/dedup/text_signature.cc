@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <limits>
 
@@ -18,6 +19,19 @@ namespace {
 bool ascii_alnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
+
+// ASCII byte -> what the tokenizer does with it: a lower-cased letter or digit (> 2) joins
+// the token; 0 separates; 1 (apostrophe) is dropped; 2 ('&') may start a character reference.
+// One table look-up instead of a chain of range tests on every byte.
+constexpr std::array<uint8_t, 128> ascii_classes = [] {
+  std::array<uint8_t, 128> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = static_cast<uint8_t>(c);
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = static_cast<uint8_t>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = static_cast<uint8_t>(c - 'A' + 'a');
+  t['\''] = 1;
+  t['&'] = 2;
+  return t;
+}();
 
 bool apostrophe(int32_t cp) { return cp == 0x27 || cp == 0x2018 || cp == 0x2019 || cp == 0x02BC; }
 
@@ -83,13 +97,14 @@ void hash_tokens(std::string_view body, std::vector<uint64_t>& out, std::vector<
   while (i < body.size()) {
     const unsigned char c = bytes[i];
     if (c < 0x80) {
-      if (ascii_alnum(c)) {
-        digit |= c >= '0' && c <= '9';
-        th = (th ^ ((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c)) * fnv_prime;
+      const uint8_t t = ascii_classes[c];
+      if (t > 2) {
+        digit |= t <= '9';
+        th = (th ^ t) * fnv_prime;
         ++len;
-      } else if (c == '\'') {
+      } else if (t == 1) {
         // dropped inside a word, a separator elsewhere: either way nothing to add
-      } else if (c == '&') {
+      } else if (t == 2) {
         bool apos = false;
         const size_t ref_len = entity_length(body, i, apos);
         if (ref_len > 0) {

@@ -6,6 +6,7 @@ Environment: NEWSFLOWD (path to the binary). Loopback only; every wait is bounde
 import json
 import os
 import signal
+import sys
 import subprocess
 import tempfile
 import time
@@ -76,7 +77,12 @@ class Daemon:
         """SIGTERM; returns (exit code, seconds it took)."""
         start = time.time()
         self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=timeout)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print("daemon still running %d s after SIGTERM; its log ends:\n%s"
+                  % (timeout, self.log_text()[-4000:]), file=sys.stderr)
+            raise
         return code, time.time() - start
 
     def kill(self):
