@@ -13,33 +13,19 @@
 # DEDUP_OPTIONS='min_containment: 0.8, shingle_words: 4'.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/eval_common.sh"
 stream="${1:-$root/../shared/eval/dedup/stream.jsonl}"
 shift || true
 [ "${1:-}" = "--" ] && shift
 truth="${TRUTH:-$(dirname "$stream")/truth.jsonl}"
 score_py="${SCORE_PY:-$(dirname "$stream")/score.py}"
-newsflowd="${NEWSFLOWD:-$root/build/app/newsflowd}"
-python=/usr/bin/python3
 
-[ -f "$stream" ] || { echo "eval_dedup.sh: no stream at $stream" >&2; exit 2; }
-[ -f "$truth" ] || { echo "eval_dedup.sh: no truth at $truth (set TRUTH)" >&2; exit 2; }
-[ -f "$score_py" ] || { echo "eval_dedup.sh: no score.py at $score_py (set SCORE_PY)" >&2; exit 2; }
-[ -x "$newsflowd" ] || { echo "eval_dedup.sh: no binary at $newsflowd (build first)" >&2; exit 2; }
-
-if [ -n "${OUT_DIR:-}" ]; then
-  work="$OUT_DIR"; mkdir -p "$work"
-else
-  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-fi
-
-cat > "$work/config.yaml" <<YAML
-output:
-  pipeline_info: none
-chain:
-  - normalize
-  - {type: dedup, policy: mark${DEDUP_OPTIONS:+, $DEDUP_OPTIONS}}
-YAML
+need "$stream" stream
+need "$truth" truth "set TRUTH"
+need "$score_py" score.py "set SCORE_PY"
+need "$newsflowd" binary "build first"
+eval_workdir
+eval_config "{type: dedup, policy: mark${DEDUP_OPTIONS:+, $DEDUP_OPTIONS}}"
 
 start=$(date +%s.%N)
 "$newsflowd" process --config "$work/config.yaml" --input "$stream" --output "$work/out.jsonl" \

@@ -12,31 +12,17 @@
 # options to the langid entry, as a YAML flow mapping body: LANGID_OPTIONS='cld2: false'.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/eval_common.sh"
 dev="${1:-$root/../shared/eval/langid/dev.jsonl}"
 shift || true
 [ "${1:-}" = "--" ] && shift
 score_py="${SCORE_PY:-$(dirname "$dev")/score.py}"
-newsflowd="${NEWSFLOWD:-$root/build/app/newsflowd}"
-python=/usr/bin/python3
 
-[ -f "$dev" ] || { echo "eval_langid.sh: no test set at $dev" >&2; exit 2; }
-[ -f "$score_py" ] || { echo "eval_langid.sh: no score.py at $score_py (set SCORE_PY)" >&2; exit 2; }
-[ -x "$newsflowd" ] || { echo "eval_langid.sh: no binary at $newsflowd (build first)" >&2; exit 2; }
-
-if [ -n "${OUT_DIR:-}" ]; then
-  work="$OUT_DIR"; mkdir -p "$work"
-else
-  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-fi
-
-cat > "$work/config.yaml" <<YAML
-output:
-  pipeline_info: none
-chain:
-  - normalize
-  - {type: langid, model: '$root/models/lid.176.ftz'${LANGID_OPTIONS:+, $LANGID_OPTIONS}}
-YAML
+need "$dev" "test set"
+need "$score_py" score.py "set SCORE_PY"
+need "$newsflowd" binary "build first"
+eval_workdir
+eval_config "{type: langid, model: '$root/models/lid.176.ftz'${LANGID_OPTIONS:+, $LANGID_OPTIONS}}"
 
 "$python" - "$dev" "$work/in.jsonl" <<'PY'
 import json, sys
