@@ -39,17 +39,17 @@ void memory_dedup_store::copy_out(uint32_t seq, dedup_entry& out) const {
 
 bool memory_dedup_store::find_body(uint64_t body_key, dedup_entry& out) {
   std::lock_guard lock(mutex_);
-  const auto it = by_body_.find(body_key);
-  if (it == by_body_.end() || !live(it->second)) return false;
-  copy_out(it->second, out);
+  const uint32_t seq = by_body_.find(body_key);
+  if (seq == exact_key_index::none || !live(seq)) return false;
+  copy_out(seq, out);
   return true;
 }
 
 bool memory_dedup_store::find_url(uint64_t url_key, dedup_entry& out) {
   std::lock_guard lock(mutex_);
-  const auto it = by_url_.find(url_key);
-  if (it == by_url_.end() || !live(it->second)) return false;
-  copy_out(it->second, out);
+  const uint32_t seq = by_url_.find(url_key);
+  if (seq == exact_key_index::none || !live(seq)) return false;
+  copy_out(seq, out);
   return true;
 }
 
@@ -110,8 +110,8 @@ size_t memory_dedup_store::insert(const dedup_record& r) {
   for (uint32_t i = 0; i < num_hashes_; ++i)
     signatures_.push_back(i < r.signature.size() ? r.signature[i] : 0);
   bands_index_.push_back(seq, r.band_keys.first(std::min<size_t>(bands_, r.band_keys.size())));
-  by_body_.try_emplace(r.body_key, seq);  // the earliest copy stays the target
-  if (r.url_key != 0) by_url_[r.url_key] = seq;  // the latest page at a URL
+  by_body_.insert(r.body_key, seq);  // the earliest copy stays the target
+  if (r.url_key != 0) by_url_.assign(r.url_key, seq);  // the latest page at a URL
   return evicted;
 }
 
@@ -120,11 +120,9 @@ void memory_dedup_store::evict_oldest() {
   const uint32_t seq = first_seq_;
   const slot& s = slots_.front();
   bands_index_.pop_front();
-  if (auto it = by_body_.find(s.body_key); it != by_body_.end() && it->second == seq)
-    by_body_.erase(it);
+  by_body_.erase_if_equal(s.body_key, seq);
   if (s.url_key != 0)
-    if (auto it = by_url_.find(s.url_key); it != by_url_.end() && it->second == seq)
-      by_url_.erase(it);
+    by_url_.erase_if_equal(s.url_key, seq);
   const uint64_t end = std::max(s.id_pos + s.id_len, s.story_pos + s.story_len);
   arena_dead_ = std::max(arena_dead_, end - arena_base_);
   if (arena_dead_ >= 4096 && arena_dead_ * 2 >= arena_.size()) {
@@ -164,12 +162,10 @@ size_t memory_dedup_store::size() const {
 
 size_t memory_dedup_store::memory_bytes() const {
   std::lock_guard lock(mutex_);
-  // Payload bytes of every structure plus the hash maps' nodes and bucket arrays
-  // (libstdc++: a node holds the next pointer, the pair and the cached hash: 32 bytes).
-  const auto map_bytes = [](const auto& m) { return m.bucket_count() * sizeof(void*) + m.size() * 32; };
+  // Payload bytes of every structure (deques add a few percent of block bookkeeping).
   return slots_.size() * sizeof(slot) + bands_index_.memory_bytes() +
          signatures_.size() * sizeof(minhash_value) + arena_.capacity() +
-         map_bytes(by_body_) + map_bytes(by_url_) +
+         by_body_.memory_bytes() + by_url_.memory_bytes() +
          furniture_.memory_bytes();
 }
 

@@ -4,11 +4,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "processors/dedup/band_index.h"
 #include "processors/dedup/dedup_store.h"
+#include "processors/dedup/exact_key_index.h"
 
 namespace newsflow {
 
@@ -21,7 +21,8 @@ namespace newsflow {
 //  - the LSH band index (band_index.h): ~19 B per band, ~300 B at 16 bands;
 //  - the signature: 2 x 256 x 8 bits (512 B: as written and numbers masked), in a ring;
 //  - the id (and the story id when it differs) in a FIFO string arena: the id's bytes;
-//  - two hash maps of exact keys: body hash -> earliest entry, URL hash -> latest entry.
+//  - two tables of exact keys (exact_key_index.h, ~21-32 B each): body hash -> earliest
+//    entry, URL hash -> latest entry.
 // Plus the furniture table, 4 MiB whatever the number of entries.
 //
 // One row per band: with rows r and b bands, a pair of Jaccard J shares a band with
@@ -95,8 +96,8 @@ class memory_dedup_store final : public dedup_store {
   uint64_t arena_dead_ = 0;          // freed bytes at the front of arena_
   band_index bands_index_;
   std::vector<uint32_t> hits_;  // candidates() scratch
-  std::unordered_map<uint64_t, uint32_t> by_body_;
-  std::unordered_map<uint64_t, uint32_t> by_url_;
+  exact_key_index by_body_;  // body hash -> earliest entry
+  exact_key_index by_url_;   // canonical URL hash -> latest entry
   furniture_table furniture_;
 };
 
