@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -60,7 +59,6 @@ class memory_dedup_store final : public dedup_store {
   bool load_furniture(std::string_view bytes);
 
  private:
-  static constexpr uint32_t no_link = 0xFFFFFFFFu;
   struct slot {
     int64_t arrival_ms;
     uint64_t id_pos;     // position in the arena's byte stream
