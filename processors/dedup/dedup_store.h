@@ -55,7 +55,7 @@ class dedup_store : public line_classifier {
  public:
   ~dedup_store() override = default;
 
-  // Page furniture: is_furniture() (line_classifier), and counting an article's lines.
+  // Page furniture: mark_furniture() (line_classifier), and counting an article's lines.
   virtual void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) = 0;
 
   // Earliest live entry with this body hash / latest live entry with this URL hash.

@@ -12,9 +12,10 @@ memory_dedup_store::memory_dedup_store(uint32_t signature_length, uint32_t bands
       bands_index_(bands_),
       furniture_(furniture_stories) {}
 
-bool memory_dedup_store::is_furniture(uint64_t line_key) const {
+void memory_dedup_store::mark_furniture(std::span<const uint64_t> line_keys,
+                                        std::span<uint8_t> furniture) const {
   std::lock_guard lock(mutex_);
-  return furniture_.is_furniture(line_key);
+  furniture_.mark_furniture(line_keys, furniture);
 }
 
 void memory_dedup_store::add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) {

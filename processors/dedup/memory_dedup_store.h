@@ -42,7 +42,8 @@ class memory_dedup_store final : public dedup_store {
   memory_dedup_store(uint32_t signature_length, uint32_t bands, size_t max_entries,
                      uint32_t furniture_stories = 0);
 
-  bool is_furniture(uint64_t line_key) const override;
+  void mark_furniture(std::span<const uint64_t> line_keys,
+                      std::span<uint8_t> furniture) const override;
   void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) override;
 
   bool find_body(uint64_t body_key, dedup_entry& out) override;

@@ -66,7 +66,10 @@ class rocksdb_dedup_store final : public dedup_store {
   // Writes a furniture snapshot and closes the database.
   ~rocksdb_dedup_store() override;
 
-  bool is_furniture(uint64_t line_key) const override { return memory_.is_furniture(line_key); }
+  void mark_furniture(std::span<const uint64_t> line_keys,
+                      std::span<uint8_t> furniture) const override {
+    memory_.mark_furniture(line_keys, furniture);
+  }
   void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) override;
   bool find_body(uint64_t body_key, dedup_entry& out) override {
     return memory_.find_body(body_key, out);

@@ -6,59 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/dedup/furniture_table.h"
+
 namespace newsflow {
-
-// Word tokens of a body, for similarity: runs of letters and digits (ASCII lower-cased;
-// non-ASCII letters kept as written), so punctuation, case and whitespace never matter.
-// Text that normalize leaves in place but that is layout, not content, is neutralized:
-//  - HTML character references left in plain text (&nbsp; &#39; and the double-escaped
-//    &amp;#39;) separate words, except apostrophes;
-//  - apostrophes (' U+2018 U+2019 U+02BC, &#39; &apos; &rsquo;) are dropped inside a word,
-//    so "Croatia's", "Croatia’s" and "Croatia&#39;s" are one token;
-//  - Unicode punctuation and spaces (U+00A0-U+00BF, U+2000-U+206F, U+3000-U+303F) separate.
-// Writes the 64-bit XXH3 hash of each token, in order, to `token_hashes` (cleared first);
-// with `masked`, also the same sequence with every token that holds a digit replaced by one
-// placeholder ("numbers masked").
-void hash_tokens(std::string_view body, std::vector<uint64_t>& token_hashes,
-                 std::vector<uint64_t>* masked = nullptr);
-
-// Tells which lines of text are page furniture (see furniture_table).
-class line_classifier {
- public:
-  virtual ~line_classifier() = default;
-  virtual bool is_furniture(uint64_t line_key) const = 0;
-};
-
-// Page furniture learned from the stream: for each line (paragraph) of text, identified by
-// the hash of its tokens, in how many different stories it has appeared. A line seen in
-// `min_stories` or more stories (a site's header, footer, "related" links, a byline
-// template) is furniture and left out of signatures; a story's own lines, repeated by every
-// copy of that story, count once. Fixed size (2^slots_log2 slots of 4 bytes: a 24-bit tag
-// of the last story counted and an 8-bit count); counts are halved every 2^slots_log2
-// updates, so lines that stop appearing are forgotten.
-// Not thread-safe: the store that owns it locks.
-class furniture_table final : public line_classifier {
- public:
-  explicit furniture_table(uint32_t min_stories, uint32_t slots_log2 = 20);
-
-  bool is_furniture(uint64_t line_key) const override {
-    return min_stories_ > 0 && (slots_[line_key & mask_] & 0xFF) >= min_stories_;
-  }
-  // Counts the distinct `line_keys` of one article of story `story_key`.
-  void add(std::span<const uint64_t> line_keys, uint64_t story_key);
-  size_t memory_bytes() const { return slots_.size() * sizeof(uint32_t); }
-
-  // The whole table as bytes (for a persistent store's snapshot), and back: load() returns
-  // false, changing nothing, when `bytes` is not a snapshot of a table of this size.
-  void save(std::string& bytes) const;
-  bool load(std::string_view bytes);
-
- private:
-  std::vector<uint32_t> slots_;
-  uint64_t mask_;
-  uint32_t min_stories_;
-  uint64_t updates_ = 0;
-};
 
 // MinHash signatures of the set of word `k`-shingles of a body: one of the text as written
 // and one with numbers masked (positions num_hashes..2*num_hashes-1 of the signature). The
@@ -105,13 +55,14 @@ class minhash_signer {
   // Signs a set of shingle hashes (repeats allowed; reordered and cut to the distinct ones).
   void sign_set(std::vector<uint64_t>& shingles, minhash_value* out, uint32_t& count);
 
-  std::vector<uint64_t> tokens_;
-  std::vector<uint64_t> masked_tokens_;
-  std::vector<uint64_t> all_tokens_;
+  std::vector<uint64_t> all_tokens_;         // the whole body
   std::vector<uint64_t> all_masked_tokens_;
-  std::vector<uint64_t> line_tokens_;
-  std::vector<uint64_t> line_masked_;
-  std::vector<uint64_t> line_keys_;
+  std::vector<uint32_t> line_ends_;          // token count at the end of each line
+  std::vector<uint64_t> lines_;              // key of each line, in order
+  std::vector<uint8_t> furniture_;           // per line: left out
+  std::vector<uint64_t> tokens_;             // the body without its furniture lines
+  std::vector<uint64_t> masked_tokens_;
+  std::vector<uint64_t> line_keys_;          // distinct line keys
   std::vector<uint64_t> shingles_;
   std::vector<uint64_t> masked_shingles_;
   std::vector<uint64_t> minima_;

@@ -8,31 +8,6 @@
 namespace newsflow {
 namespace {
 
-std::vector<uint64_t> tokens(std::string_view s) {
-  std::vector<uint64_t> out;
-  hash_tokens(s, out);
-  return out;
-}
-
-TEST(TextSignature, CasePunctuationAndSpacingDoNotMatter) {
-  EXPECT_EQ(tokens("The  Dow, rose!"), tokens("the dow rose"));
-  EXPECT_EQ(tokens("a\r\nb\t c"), tokens("a b c"));
-  EXPECT_EQ(tokens("a\u00a0b \u201cc\u201d \u2014 d"), tokens("a b c d"));
-}
-
-TEST(TextSignature, ApostrophesAndEntitiesAreNeutral) {
-  EXPECT_EQ(tokens("Croatia's"), tokens("Croatia\u2019s"));
-  EXPECT_EQ(tokens("Croatia's"), tokens("Croatia&#39;s"));
-  EXPECT_EQ(tokens("Croatia's"), tokens("Croatia&amp;#39;s"));
-  EXPECT_EQ(tokens("a&nbsp;landmark"), tokens("a landmark"));
-  EXPECT_EQ(tokens("AT&T"), tokens("AT T"));  // not an entity: a separator
-}
-
-TEST(TextSignature, NonAsciiLettersAreWordCharacters) {
-  EXPECT_EQ(tokens("Zürich café").size(), 2u);
-  EXPECT_NE(tokens("Zürich"), tokens("Zrich"));
-}
-
 TEST(TextSignature, IdenticalTextsHaveIdenticalSignatures) {
   minhash_signer s(128, 3);
   std::vector<minhash_value> a, b;
@@ -61,12 +36,13 @@ TEST(TextSignature, EstimateTracksTrueJaccard) {
   for (int i = 0; i < 400; ++i) word(a, 'w', i);
   for (int i = 0; i < 200; ++i) word(b, 'w', i);
   for (int i = 0; i < 200; ++i) word(b, 'x', i);
-  minhash_signer s(128, 3);
+  // 256 bins: the estimate's standard deviation is ~0.03, so the bounds below are ~3.5 of it.
+  minhash_signer s(256, 3);
   std::vector<minhash_value> sa, sb;
   const uint32_t na = s.sign(a, sa).shingles, nb = s.sign(b, sb).shingles;
   // Every word holds a digit: the numbers-masked halves are identical; compare the first.
-  const double j = estimate_jaccard(std::span(sa).first(128), std::span(sb).first(128));
-  EXPECT_DOUBLE_EQ(estimate_jaccard(std::span(sa).subspan(128), std::span(sb).subspan(128)), 1.0);
+  const double j = estimate_jaccard(std::span(sa).first(256), std::span(sb).first(256));
+  EXPECT_DOUBLE_EQ(estimate_jaccard(std::span(sa).subspan(256), std::span(sb).subspan(256)), 1.0);
   EXPECT_NEAR(j, 198.0 / 598.0, 0.1);
   EXPECT_NEAR(containment_from_jaccard(j, na, nb), 0.5, 0.12);
 }
