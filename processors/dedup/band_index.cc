@@ -7,27 +7,32 @@
 namespace newsflow {
 
 band_index::band_index(uint32_t bands)
-    : bands_(std::max<uint32_t>(1, bands)),
+    : bands_(std::clamp<uint32_t>(bands, 1, max_bands)),
       used_per_band_(bands_, 0),
       slots_(static_cast<size_t>(bands_) * capacity_, slot{0, none}) {}
 
-band_index::slot& band_index::probe(uint32_t band, uint32_t key) {
-  slot* t = table(band);
+size_t band_index::find_slot(uint32_t band, uint32_t key) const {
+  const slot* t = table(band);
   size_t i = home(key);
-  while (t[i].head != none && t[i].key != key) i = i + 1 == capacity_ ? 0 : i + 1;
-  return t[i];
+  while (t[i].head != none && (t[i].key & key_bits) != key) i = i + 1 == capacity_ ? 0 : i + 1;
+  return i;
+}
+
+band_index::slot& band_index::probe(uint32_t band, uint32_t key) {
+  return table(band)[find_slot(band, key)];
 }
 
 void band_index::push_back(uint32_t seq, std::span<const uint32_t> keys) {
   if (seq != first_seq_ + static_cast<uint32_t>(size())) std::abort();  // entries come in order
   for (uint32_t b = 0; b < bands_; ++b) {
-    const uint32_t key = b < keys.size() ? keys[b] : 0;
+    const uint32_t key = (b < keys.size() ? keys[b] : 0) & key_bits;
     slot& s = probe(b, key);
     if (s.head == none) {
       s.key = key;
       ++used_per_band_[b];
       links_.push_back({key, none});
     } else {
+      s.key |= older_bit;
       links_.push_back({key, s.head});
     }
     s.head = seq;
@@ -42,12 +47,9 @@ void band_index::push_back(uint32_t seq, std::span<const uint32_t> keys) {
 void band_index::pop_front() {
   if (links_.empty()) return;
   for (uint32_t b = 0; b < bands_; ++b) {
-    const uint32_t key = links_[b].key;
-    slot* t = table(b);
-    size_t i = home(key);
-    while (t[i].head != none && t[i].key != key) i = i + 1 == capacity_ ? 0 : i + 1;
+    const size_t i = find_slot(b, links_[b].key);
     // The oldest entry is the end of its chain; if it is also the head, the key is gone.
-    if (t[i].head == first_seq_) erase(b, i);
+    if (table(b)[i].head == first_seq_) erase(b, i);
   }
   links_.erase(links_.begin(), links_.begin() + bands_);
   ++first_seq_;
@@ -79,23 +81,36 @@ void band_index::grow() {
   for (uint32_t b = 0; b < bands_; ++b) {
     const slot* from = old.data() + static_cast<size_t>(b) * old_capacity;
     for (size_t i = 0; i < old_capacity; ++i)
-      if (from[i].head != none) probe(b, from[i].key) = from[i];
+      if (from[i].head != none) probe(b, from[i].key & key_bits) = from[i];
   }
 }
 
 void band_index::find(std::span<const uint32_t> keys, uint32_t max_walk,
                       std::vector<uint32_t>& hits) const {
   const uint32_t n = std::min<uint32_t>(bands_, static_cast<uint32_t>(keys.size()));
-  // The table slots are random reads in arrays larger than the caches: ask for all first.
+  // Slots and links are random reads in arrays larger than the caches: each round asks for
+  // all it will read before reading any, so the misses overlap instead of queueing.
   for (uint32_t b = 0; b < n; ++b) __builtin_prefetch(&table(b)[home(keys[b])]);
+  struct walk {
+    uint32_t band, seq;
+  };
+  walk walks[max_bands];
+  uint32_t walking = 0;
   for (uint32_t b = 0; b < n; ++b) {
-    const slot* t = table(b);
-    size_t i = home(keys[b]);
-    while (t[i].head != none && t[i].key != keys[b]) i = i + 1 == capacity_ ? 0 : i + 1;
-    uint32_t seq = t[i].head;
-    for (uint32_t walked = 0; seq != none && live(seq) && walked < max_walk; ++walked) {
-      hits.push_back(seq);
+    const slot& s = table(b)[find_slot(b, keys[b] & key_bits)];
+    if (s.head == none || !live(s.head) || max_walk == 0) continue;
+    hits.push_back(s.head);
+    if ((s.key & older_bit) == 0 || max_walk == 1 || walking == max_bands) continue;
+    __builtin_prefetch(&links_[static_cast<size_t>(s.head - first_seq_) * bands_ + b]);
+    walks[walking++] = {b, s.head};
+  }
+  for (uint32_t w = 0; w < walking; ++w) {
+    const uint32_t b = walks[w].band;
+    uint32_t seq = walks[w].seq;
+    for (uint32_t walked = 1; walked < max_walk; ++walked) {
       seq = links_[static_cast<size_t>(seq - first_seq_) * bands_ + b].next;
+      if (seq == none || !live(seq)) break;
+      hits.push_back(seq);
     }
   }
 }

@@ -28,7 +28,7 @@ struct dedup_options {
   // at least min_combined (see dedup_processor.h).
   double min_containment = 0.7;
   double min_jaccard = 0.3;
-  double min_combined = 1.15;
+  double min_combined = 1.2;
   // Template guard: a candidate is rejected when masking numbers raises the containment by
   // more than this (the shared text is a frame around other figures).
   double max_number_gap = 0.12;

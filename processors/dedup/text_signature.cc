@@ -14,13 +14,11 @@
 namespace newsflow {
 
 minhash_signer::minhash_signer(uint32_t num_hashes, uint32_t shingle_words)
-    : seeds_(num_hashes), offsets_(num_hashes), shingle_words_(std::max<uint32_t>(1, shingle_words)) {
+    : seeds_(num_hashes), shingle_words_(std::max<uint32_t>(1, shingle_words)) {
   uint64_t s = 0x6e657773666c6f77ULL;  // "newsflow": fixed, so signatures are stable across runs
-  for (size_t i = 0; i < seeds_.size(); ++i) {
+  for (uint64_t& seed : seeds_) {
     s += 0x9e3779b97f4a7c15ULL;
-    seeds_[i] = mix64(s) | 1;
-    s += 0x9e3779b97f4a7c15ULL;
-    offsets_[i] = mix64(s);
+    seed = mix64(s);
   }
 }
 
@@ -54,12 +52,14 @@ minhash_signer::result minhash_signer::sign(std::string_view body,
   line_keys_.erase(std::unique(line_keys_.begin(), line_keys_.end()), line_keys_.end());
   const size_t n = seeds_.size();
   signature.resize(2 * n);
-  // Shingles of both token sequences in one pass: a window without a number is the same
-  // shingle in both. Tokens are avalanche hashes already, so a shingle is their rotated XOR
-  // (order matters) under one more avalanche.
+  // Shingles of both token sequences in one pass. A window without a number is the same
+  // shingle in both, so it is hashed into the minima once; only windows with a number differ
+  // (kept apart as written and masked). Tokens are avalanche hashes already, so a shingle is
+  // their rotated XOR (order matters) under one more avalanche.
   const size_t k = shingle_words_;
-  shingles_.clear();
-  masked_shingles_.clear();
+  plain_.clear();
+  numbered_.clear();
+  numbered_masked_.clear();
   if (tokens.size() >= k) {
     for (size_t i = 0; i + k <= tokens.size(); ++i) {
       uint64_t h = 0, hm = 0;
@@ -69,73 +69,95 @@ minhash_signer::result minhash_signer::sign(std::string_view body,
         hm = std::rotl(hm, 23) ^ masked_tokens[i + j];
         has_number |= tokens[i + j] != masked_tokens[i + j];
       }
-      h = mix64(h + k);
-      shingles_.push_back(h);
-      masked_shingles_.push_back(has_number ? mix64(hm + k) : h);
+      if (has_number) {
+        numbered_.push_back(mix64(h + k));
+        numbered_masked_.push_back(mix64(hm + k));
+      } else {
+        plain_.push_back(mix64(h + k));
+      }
     }
   } else {
-    shingles_.assign(tokens.begin(), tokens.end());
-    masked_shingles_.assign(masked_tokens.begin(), masked_tokens.end());
-  }
-  result r;
-  sign_set(shingles_, signature.data(), r.shingles);
-  band_keys_.resize(std::min(n, max_band_keys));
-  for (size_t i = 0; i < band_keys_.size(); ++i)
-    band_keys_[i] = static_cast<uint32_t>(mix64(minima_[i] ^ (0x9e3779b97f4a7c15ULL * (i + 1))) >> 32);
-  sign_set(masked_shingles_, signature.data() + n, r.masked_shingles);
-  return r;
-}
-
-void minhash_signer::sign_set(std::vector<uint64_t>& shingles, minhash_value* out, uint32_t& count) {
-  // Distinct shingles through a small open-addressing set (sorting them cost a third of the
-  // signing time in branch mispredictions). Minima do not care about repeats; the count does.
-  size_t slots = 64;
-  while (slots < 2 * shingles.size()) slots *= 2;
-  seen_.assign(slots, 0);
-  size_t distinct = 0;
-  for (uint64_t& sh : shingles) {
-    sh |= 1;  // 0 marks an empty slot (the low bit is dropped from every shingle alike)
-    size_t i = static_cast<size_t>(sh >> 20) & (slots - 1);
-    while (seen_[i] != 0 && seen_[i] != sh) i = (i + 1) & (slots - 1);
-    if (seen_[i] == 0) {
-      seen_[i] = sh;
-      shingles[distinct++] = sh;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i] != masked_tokens[i]) {
+        numbered_.push_back(tokens[i]);
+        numbered_masked_.push_back(masked_tokens[i]);
+      } else {
+        plain_.push_back(tokens[i]);
+      }
     }
   }
-  shingles.resize(distinct);
+
+  // Distinct counts, for containment: the three lists are disjoint (a window with a number
+  // holds a digit token as written and the placeholder masked), so one set serves them all.
+  size_t slots = 64;
+  while (slots < 2 * (plain_.size() + 2 * numbered_.size())) slots *= 2;
+  seen_.assign(slots, 0);
+  const auto distinct = [&](std::span<const uint64_t> shingles) {
+    uint32_t count = 0;
+    for (uint64_t sh : shingles) {
+      // 32-bit fingerprints (0 marks an empty slot): two of a thousand shingles collide with
+      // probability ~10^-4, which miscounts by one.
+      const uint32_t fp = static_cast<uint32_t>(sh >> 32) | 1;
+      size_t i = static_cast<size_t>(sh) & (slots - 1);
+      while (seen_[i] != 0 && seen_[i] != fp) i = (i + 1) & (slots - 1);
+      count += seen_[i] == 0;
+      seen_[i] = fp;
+    }
+    return count;
+  };
+  const uint32_t plain = distinct(plain_);
+  result r;
+  r.shingles = plain + distinct(numbered_);
+  r.masked_shingles = plain + distinct(numbered_masked_);
 
   // One permutation hashing (Li, Owen & Zhang 2012) with optimal densification
   // (Shrivastava 2017): each shingle is hashed once; the top bits pick one of n bins and
   // each bin keeps its minimum, so two texts' bins agree with probability J as k
-  // independent minima would, for one hash per shingle instead of n. An empty bin (short
-  // text) copies the bin that a fixed probe sequence of its own index first finds filled,
-  // which keeps that property.
+  // independent minima would, for one hash per shingle instead of n. Repeats do not change
+  // a minimum. The plain windows' minima are shared by both signatures.
+  plain_minima_.assign(n, std::numeric_limits<uint64_t>::max());
+  fold(plain_, plain_minima_.data());
+  minima_ = plain_minima_;
+  fold(numbered_, minima_.data());
+  if (r.shingles > 0) densify(minima_.data());
+  for (size_t i = 0; i < n; ++i) signature[i] = static_cast<minhash_value>(minima_[i] >> 16);
+  band_keys_.resize(std::min(n, max_band_keys));
+  for (size_t i = 0; i < band_keys_.size(); ++i)
+    band_keys_[i] = static_cast<uint32_t>(mix64(minima_[i] ^ (0x9e3779b97f4a7c15ULL * (i + 1))) >> 32);
+  minima_ = plain_minima_;
+  fold(numbered_masked_, minima_.data());
+  if (r.masked_shingles > 0) densify(minima_.data());
+  for (size_t i = 0; i < n; ++i) signature[n + i] = static_cast<minhash_value>(minima_[i] >> 16);
+  return r;
+}
+
+void minhash_signer::fold(std::span<const uint64_t> shingles, uint64_t* m) const {
   const size_t n = seeds_.size();
-  minima_.assign(n, std::numeric_limits<uint64_t>::max());
-  uint64_t* m = minima_.data();
-  const uint64_t salt = offsets_[0];
-  for (uint64_t sh : shingles) {
-    const uint64_t v = mix64(sh ^ salt);
+  // Shingles are avalanche hashes already: each is its own value under the one permutation.
+  for (uint64_t v : shingles) {
     const size_t bin = static_cast<size_t>(((v >> 32) * n) >> 32);
     m[bin] = v < m[bin] ? v : m[bin];
   }
-  if (!shingles.empty() && std::find(m, m + n, std::numeric_limits<uint64_t>::max()) != m + n) {
-    filled_.assign(n, 0);
-    for (size_t i = 0; i < n; ++i) filled_[i] = m[i] != std::numeric_limits<uint64_t>::max();
-    for (size_t i = 0; i < n; ++i) {
-      if (filled_[i]) continue;
-      for (uint64_t attempt = 1;; ++attempt) {
-        const uint64_t probe = mix64(seeds_[i] + attempt);
-        const size_t j = static_cast<size_t>(((probe >> 32) * n) >> 32);
-        if (filled_[j]) {
-          m[i] = m[j];
-          break;
-        }
+}
+
+void minhash_signer::densify(uint64_t* m) {
+  // An empty bin (short text) copies the bin that a fixed probe sequence of its own index
+  // first finds filled, which keeps the bins' agreement probability J.
+  const size_t n = seeds_.size();
+  if (std::find(m, m + n, std::numeric_limits<uint64_t>::max()) == m + n) return;
+  filled_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) filled_[i] = m[i] != std::numeric_limits<uint64_t>::max();
+  for (size_t i = 0; i < n; ++i) {
+    if (filled_[i]) continue;
+    for (uint64_t attempt = 1;; ++attempt) {
+      const uint64_t probe = mix64(seeds_[i] + attempt);
+      const size_t j = static_cast<size_t>(((probe >> 32) * n) >> 32);
+      if (filled_[j]) {
+        m[i] = m[j];
+        break;
       }
     }
   }
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<minhash_value>(minima_[i] >> 16);
-  count = static_cast<uint32_t>(shingles.size());
 }
 
 double estimate_jaccard(std::span<const minhash_value> a, std::span<const minhash_value> b) {

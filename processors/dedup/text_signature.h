@@ -49,11 +49,12 @@ class minhash_signer {
   uint32_t num_hashes() const { return static_cast<uint32_t>(seeds_.size()); }
 
  private:
-  std::vector<uint64_t> seeds_;    // a_i (odd)
-  std::vector<uint64_t> offsets_;  // b_i
+  std::vector<uint64_t> seeds_;  // per bin, the start of its densification probe sequence
   uint32_t shingle_words_;
-  // Signs a set of shingle hashes (repeats allowed; reordered and cut to the distinct ones).
-  void sign_set(std::vector<uint64_t>& shingles, minhash_value* out, uint32_t& count);
+  // Folds shingle hashes into bin minima `m` (num_hashes of them).
+  void fold(std::span<const uint64_t> shingles, uint64_t* m) const;
+  // Fills the empty bins of a non-empty text's minima.
+  void densify(uint64_t* m);
 
   std::vector<uint64_t> all_tokens_;         // the whole body
   std::vector<uint64_t> all_masked_tokens_;
@@ -63,11 +64,13 @@ class minhash_signer {
   std::vector<uint64_t> tokens_;             // the body without its furniture lines
   std::vector<uint64_t> masked_tokens_;
   std::vector<uint64_t> line_keys_;          // distinct line keys
-  std::vector<uint64_t> shingles_;
-  std::vector<uint64_t> masked_shingles_;
+  std::vector<uint64_t> plain_;            // shingles of windows without a number
+  std::vector<uint64_t> numbered_;         // windows with a number, as written
+  std::vector<uint64_t> numbered_masked_;  // the same windows, numbers masked
+  std::vector<uint64_t> plain_minima_;
   std::vector<uint64_t> minima_;
   std::vector<uint8_t> filled_;
-  std::vector<uint64_t> seen_;
+  std::vector<uint32_t> seen_;
   std::vector<uint32_t> band_keys_;
 };
 

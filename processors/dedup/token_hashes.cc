@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -62,8 +63,10 @@ size_t entity_length(std::string_view s, size_t i, bool& is_apostrophe) {
 }
 
 // Tokens of at most 16 bytes, as two little-endian words zero-padded.
+// One avalanche over both words: the multiply by an odd constant keeps hi's bits apart from
+// lo's (distinct tokens collide only if lo - lo' = (hi' - hi) * K mod 2^64).
 inline uint64_t short_token_hash(uint64_t lo, uint64_t hi, size_t len) {
-  return mix64(lo ^ (len * 0x9e3779b97f4a7c15ULL)) ^ mix64(hi + 0xd6e8feb86659fd93ULL);
+  return mix64((lo ^ (len * 0x9e3779b97f4a7c15ULL)) + hi * 0xd6e8feb86659fd93ULL);
 }
 
 // A token read byte by byte (it holds a dropped apostrophe, a non-ASCII letter, or ends
@@ -100,38 +103,6 @@ class token_builder {
   XXH3_state_t long_;
 };
 
-// A word of ASCII letters and digits at p, shorter than 16 bytes and followed by a plain
-// separator, read with one 16-byte load: its hash, whether it holds a digit and its length.
-// Returns 0 (the caller reads byte by byte) for anything else. p must have 16 readable bytes.
-inline size_t read_plain_word(const unsigned char* p, uint64_t& hash, bool& digit) {
-#if defined(__SSE2__)
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // ASCII letters and digits all have bit 5 set once lower-cased ('0'-'9' = 0x30-0x39).
-  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-  // Signed compares: bytes >= 0x80 are negative, so never letters or digits here.
-  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                       _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-  const __m128i digits = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                       _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-  const auto word = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(letter, digits)));
-  const auto len = static_cast<size_t>(std::countr_zero(~word));  // <= 16
-  if (len == 16 || p[len] >= 0x80 || ascii_classes[p[len]] != separator) return 0;
-  digit = (static_cast<uint32_t>(_mm_movemask_epi8(digits)) & ((1u << len) - 1)) != 0;
-  uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(lower));
-  uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(lower, lower)));
-  lo &= len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
-  hi &= len <= 8 ? 0 : (uint64_t{1} << (8 * (len - 8))) - 1;
-  hash = short_token_hash(lo, hi, len);
-  return len;
-#else
-  // Without SSE2 every word takes the byte-by-byte path, which hashes it the same.
-  (void)p;
-  (void)hash;
-  (void)digit;
-  return 0;
-#endif
-}
-
 }  // namespace
 
 uint64_t token_hash(const unsigned char* bytes, size_t len) {
@@ -142,80 +113,175 @@ uint64_t token_hash(const unsigned char* bytes, size_t len) {
   return short_token_hash(lo, hi, len);
 }
 
+namespace {
+
+// The tokenizer's state and output for one body.
+class token_scanner {
+ public:
+  token_scanner(std::string_view body, std::vector<uint64_t>& out, std::vector<uint64_t>* masked,
+                std::vector<uint32_t>* line_ends)
+      : body_(body),
+        bytes_(reinterpret_cast<const unsigned char*>(body.data())),
+        out_(out),
+        masked_(masked),
+        line_ends_(line_ends) {}
+
+  void run() {
+    size_t i = 0;
+#if defined(__SSE2__)
+    // 64-byte blocks of plain ASCII while 16 bytes past a block remain readable; whatever
+    // the block reader leaves (a non-ASCII byte, an apostrophe, '&', a 64-byte word) is read
+    // byte by byte up to the end of its token.
+    while (i + 80 <= body_.size()) {
+      const size_t next = plain_block(i);
+      i = next > i ? next : bytes(i, i + 1);
+    }
+#endif
+    bytes(i, body_.size());
+    flush();
+    end_line();
+  }
+
+ private:
+  // The placeholder of masked numbers: no token hashes to it in practice (64-bit).
+  static constexpr uint64_t number_placeholder = 0x23235f6e756d2323ULL;
+
+  void push(uint64_t h, bool has_digit) {
+    out_.push_back(h);
+    if (masked_) masked_->push_back(has_digit ? number_placeholder : h);
+  }
+  void flush() {
+    if (!token_.empty()) push(token_.finish(), digit_);
+    digit_ = false;
+  }
+  void end_line() {
+    if (line_ends_ && out_.size() > (line_ends_->empty() ? 0 : line_ends_->back()))
+      line_ends_->push_back(static_cast<uint32_t>(out_.size()));
+  }
+
+  // Byte by byte from i until `stop` and the end of the token open there; returns where it
+  // stopped (a token boundary).
+  size_t bytes(size_t i, size_t stop) {
+    const size_t size = body_.size();
+    while (i < size && (i < stop || !token_.empty())) {
+      const unsigned char c = bytes_[i];
+      if (c < 0x80) {
+        const uint8_t t = ascii_classes[c];
+        if (t > reference) {
+          digit_ |= t <= '9';
+          token_.add(t);
+        } else if (t == dropped) {
+          // dropped inside a word, a separator elsewhere: either way nothing to add
+        } else if (t == reference) {
+          bool apos = false;
+          const size_t ref_len = entity_length(body_, i, apos);
+          if (ref_len > 0) {
+            if (!apos) flush();
+            i += ref_len;
+            continue;
+          }
+          flush();
+        } else {
+          flush();
+          if (c == '\n') end_line();
+        }
+        ++i;
+        continue;
+      }
+      const size_t need = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      if (need > size - i) return size;  // body is valid UTF-8; guard anyway
+      size_t cp_len = 0;
+      const int32_t cp = utf8_decode_valid(bytes_, i, cp_len);
+      if (apostrophe(cp)) {
+        // dropped
+      } else if (separator_cp(cp)) {
+        flush();
+      } else {
+        for (size_t k = 0; k < cp_len; ++k) token_.add(bytes_[i + k]);
+      }
+      i += cp_len;
+    }
+    return i;
+  }
+
+#if defined(__SSE2__)
+  // Reads the 64 bytes at `base` (a token boundary) as bit masks of word bytes, digits and
+  // newlines, and hashes every word that ends, followed by a plain separator, before the
+  // block's first byte that needs the byte-by-byte reader. Returns where reading stopped:
+  // base + 64, the start of the first word left, or that byte. The words of a block are
+  // independent, so their hashes overlap in the CPU instead of waiting on one another.
+  size_t plain_block(size_t base) {
+    uint64_t word = 0, digits = 0, special = 0, newline = 0;
+    for (int chunk = 0; chunk < 4; ++chunk) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes_ + base + 16 * chunk));
+      // ASCII letters and digits all have bit 5 set once lower-cased ('0'-'9' = 0x30-0x39).
+      const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(lowered_ + 16 * chunk), lower);
+      // Signed compares: bytes >= 0x80 are negative, so never letters or digits here.
+      const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                           _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+      const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                          _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+      const __m128i odd = _mm_or_si128(
+          _mm_cmplt_epi8(v, _mm_setzero_si128()),
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+      const auto bits = [](__m128i m) { return static_cast<uint64_t>(_mm_movemask_epi8(m) & 0xFFFF); };
+      word |= bits(_mm_or_si128(letter, digit)) << (16 * chunk);
+      digits |= bits(digit) << (16 * chunk);
+      special |= bits(odd) << (16 * chunk);
+      newline |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << (16 * chunk);
+    }
+    const size_t limit = special != 0 ? static_cast<size_t>(std::countr_zero(special)) : 64;
+    const auto below = [](size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; };
+    size_t done = 0;  // bytes before `done` are read
+    for (uint64_t starts = word & ~(word << 1); starts != 0; starts &= starts - 1) {
+      const auto s = static_cast<size_t>(std::countr_zero(starts));
+      const size_t end = s + static_cast<size_t>(std::countr_zero(~(word >> s)));
+      if (end >= limit) {  // runs into the block's end or a special byte
+        const size_t stop = std::min(s, limit);
+        if ((newline & below(stop) & ~below(done)) != 0) end_line();
+        return base + stop;
+      }
+      if ((newline & below(s) & ~below(done)) != 0) end_line();
+      const size_t len = end - s;
+      uint64_t h;
+      if (len <= 16) {
+        uint64_t lo, hi;
+        std::memcpy(&lo, lowered_ + s, 8);
+        std::memcpy(&hi, lowered_ + s + 8, 8);
+        lo &= below(8 * len);
+        hi &= len <= 8 ? 0 : below(8 * (len - 8));
+        h = short_token_hash(lo, hi, len);
+      } else {
+        h = XXH3_64bits(lowered_ + s, len);
+      }
+      push(h, ((digits >> s) & below(len)) != 0);
+      done = end;
+    }
+    if ((newline & below(limit) & ~below(done)) != 0) end_line();
+    return base + limit;
+  }
+  // The block lower-cased, and 16 bytes more so a word's 16-byte read stays inside.
+  unsigned char lowered_[64 + 16] = {};
+#endif
+
+  std::string_view body_;
+  const unsigned char* bytes_;
+  std::vector<uint64_t>& out_;
+  std::vector<uint64_t>* masked_;
+  std::vector<uint32_t>* line_ends_;
+  token_builder token_;
+  bool digit_ = false;
+};
+
+}  // namespace
+
 void hash_tokens(std::string_view body, std::vector<uint64_t>& out, std::vector<uint64_t>* masked,
                  std::vector<uint32_t>* line_ends) {
-  // The placeholder of masked numbers: no token hashes to it in practice (64-bit).
-  constexpr uint64_t number_placeholder = 0x23235f6e756d2323ULL;
   out.clear();
   if (masked) masked->clear();
   if (line_ends) line_ends->clear();
-  token_builder token;
-  bool digit = false;
-  const auto push = [&](uint64_t h, bool has_digit) {
-    out.push_back(h);
-    if (masked) masked->push_back(has_digit ? number_placeholder : h);
-  };
-  const auto flush = [&] {
-    if (!token.empty()) push(token.finish(), digit);
-    digit = false;
-  };
-  const auto end_line = [&] {
-    if (line_ends && out.size() > (line_ends->empty() ? 0 : line_ends->back()))
-      line_ends->push_back(static_cast<uint32_t>(out.size()));
-  };
-  const auto* bytes = reinterpret_cast<const unsigned char*>(body.data());
-  const size_t size = body.size();
-  size_t i = 0;
-  while (i < size) {
-    const unsigned char c = bytes[i];
-    if (c < 0x80) {
-      const uint8_t t = ascii_classes[c];
-      if (t > reference) {
-        if (token.empty() && i + 16 <= size) {
-          uint64_t h;
-          bool has_digit;
-          if (const size_t len = read_plain_word(bytes + i, h, has_digit); len > 0) {
-            push(h, has_digit);
-            if (bytes[i + len] == '\n') end_line();
-            i += len + 1;  // the word and the separator after it
-            continue;
-          }
-        }
-        digit |= t <= '9';
-        token.add(t);
-      } else if (t == dropped) {
-        // dropped inside a word, a separator elsewhere: either way nothing to add
-      } else if (t == reference) {
-        bool apos = false;
-        const size_t ref_len = entity_length(body, i, apos);
-        if (ref_len > 0) {
-          if (!apos) flush();
-          i += ref_len;
-          continue;
-        }
-        flush();
-      } else {
-        flush();
-        if (c == '\n') end_line();
-      }
-      ++i;
-      continue;
-    }
-    const size_t need = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (need > size - i) break;  // body is valid UTF-8; guard anyway
-    size_t cp_len = 0;
-    const int32_t cp = utf8_decode_valid(bytes, i, cp_len);
-    if (apostrophe(cp)) {
-      // dropped
-    } else if (separator_cp(cp)) {
-      flush();
-    } else {
-      for (size_t k = 0; k < cp_len; ++k) token.add(bytes[i + k]);
-    }
-    i += cp_len;
-  }
-  flush();
-  end_line();
+  token_scanner(body, out, masked, line_ends).run();
 }
 
 }  // namespace newsflow

@@ -29,7 +29,7 @@ TEST(DedupOptions, DefaultsWhenOnlyTypeIsGiven) {
   EXPECT_EQ(o.bands, 16u);
   EXPECT_DOUBLE_EQ(o.min_containment, 0.7);
   EXPECT_DOUBLE_EQ(o.min_jaccard, 0.3);
-  EXPECT_DOUBLE_EQ(o.min_combined, 1.15);
+  EXPECT_DOUBLE_EQ(o.min_combined, 1.2);
   EXPECT_DOUBLE_EQ(o.max_number_gap, 0.12);
   EXPECT_EQ(o.furniture_stories, 4u);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,54 @@ TEST(TokenHashes, LineEndsCountTokensOfLinesThatHaveThem) {
   EXPECT_EQ(ends, (std::vector<uint32_t>{5}));
   hash_tokens("", out, nullptr, &ends);
   EXPECT_TRUE(ends.empty());
+}
+
+// Texts built from known words, with separators and in-word decorations that must not change
+// them, in every mix of plain and special bytes: the hashes and line ends are those of the
+// words as written down.
+TEST(TokenHashes, RandomTextsGiveTheirWords) {
+  const std::vector<std::string> words = {
+      "the", "Reuters", "2024", "50", "co2", "Zürich", "café", "naïve", "x",
+      "electroencephalograph", "Antidisestablishmentarianism", "a1b2c3d4e5f6g7h8i9j0",
+      std::string(70, 'w'), "Ελλάδα", "東京"};
+  const std::vector<std::string> separators = {" ", " ", " ", ", ", ". ", "  ", "\t", " \u201c",
+                                               "\u201d ", " \u2014 ", "&nbsp;", " (", ") ", "&amp; "};
+  std::mt19937 rng(5);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    std::vector<uint64_t> expected;
+    std::vector<uint32_t> expected_ends;
+    const int n = 1 + static_cast<int>(rng() % 120);
+    for (int w = 0; w < n; ++w) {
+      std::string token = words[rng() % words.size()];
+      std::string written = token;
+      for (char& c : token)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (rng() % 5 == 0 && written.size() > 2 && written[0] >= 'a' && written[0] <= 'z')
+        written[0] = static_cast<char>(written[0] - 'a' + 'A');
+      if (rng() % 6 == 0) {  // an apostrophe inside the word, dropped
+        const char* apos[] = {"'", "\u2019", "&#39;", "&amp;#39;"};
+        written += apos[rng() % 4];
+        written += "s";
+        token += "s";
+      }
+      text += written;
+      expected.push_back(token_hash(reinterpret_cast<const unsigned char*>(token.data()), token.size()));
+      if (rng() % 9 == 0) {
+        text += rng() % 2 ? "\n" : ".\n\n";
+        expected_ends.push_back(static_cast<uint32_t>(expected.size()));
+      } else {
+        text += separators[rng() % separators.size()];
+      }
+    }
+    if (expected_ends.empty() || expected_ends.back() != expected.size())
+      expected_ends.push_back(static_cast<uint32_t>(expected.size()));
+    std::vector<uint64_t> out;
+    std::vector<uint32_t> ends;
+    hash_tokens(text, out, nullptr, &ends);
+    ASSERT_EQ(out, expected) << text;
+    ASSERT_EQ(ends, expected_ends) << text;
+  }
 }
 
 }  // namespace
