@@ -118,13 +118,14 @@ namespace {
 // The tokenizer's state and output for one body.
 class token_scanner {
  public:
-  token_scanner(std::string_view body, std::vector<uint64_t>& out, std::vector<uint64_t>* masked,
-                std::vector<uint32_t>* line_ends)
+  // A token takes a byte and a separator at least, so (size + 1) / 2 is room for all.
+  token_scanner(std::string_view body, token_sequence& out)
       : body_(body),
         bytes_(reinterpret_cast<const unsigned char*>(body.data())),
         out_(out),
-        masked_(masked),
-        line_ends_(line_ends) {}
+        hashes_(out.hashes.reset(body.size() / 2 + 1)),
+        masked_(out.masked.reset(body.size() / 2 + 1)),
+        line_ends_(out.line_ends.reset(body.size() / 2 + 1)) {}
 
   void run() {
     size_t i = 0;
@@ -140,23 +141,29 @@ class token_scanner {
     bytes(i, body_.size());
     flush();
     end_line();
+    out_.hashes.set_size(count_);
+    out_.masked.set_size(count_);
+    out_.line_ends.set_size(lines_);
   }
 
  private:
   // The placeholder of masked numbers: no token hashes to it in practice (64-bit).
   static constexpr uint64_t number_placeholder = 0x23235f6e756d2323ULL;
 
-  void push(uint64_t h, bool has_digit) {
-    out_.push_back(h);
-    if (masked_) masked_->push_back(has_digit ? number_placeholder : h);
+  // Stores through local copies of the count where it matters (plain_block): a store through
+  // a uint64_t* may alias the count member, which the compiler would then reload.
+  static void put(uint64_t* hashes, uint64_t* masked, size_t n, uint64_t h, bool has_digit) {
+    hashes[n] = h;
+    masked[n] = has_digit ? number_placeholder : h;
   }
+  void push(uint64_t h, bool has_digit) { put(hashes_, masked_, count_++, h, has_digit); }
   void flush() {
     if (!token_.empty()) push(token_.finish(), digit_);
     digit_ = false;
   }
   void end_line() {
-    if (line_ends_ && out_.size() > (line_ends_->empty() ? 0 : line_ends_->back()))
-      line_ends_->push_back(static_cast<uint32_t>(out_.size()));
+    if (count_ > (lines_ == 0 ? 0 : line_ends_[lines_ - 1]))
+      line_ends_[lines_++] = static_cast<uint32_t>(count_);
   }
 
   // Byte by byte from i until `stop` and the end of the token open there; returns where it
@@ -232,6 +239,13 @@ class token_scanner {
       newline |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << (16 * chunk);
     }
     const size_t limit = special != 0 ? static_cast<size_t>(std::countr_zero(special)) : 64;
+    uint64_t* const hashes = hashes_;
+    uint64_t* const masked = masked_;
+    size_t count = count_;
+    const auto line_break = [&] {  // end_line() with the local count
+      count_ = count;
+      end_line();
+    };
     const auto below = [](size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; };
     size_t done = 0;  // bytes before `done` are read
     for (uint64_t starts = word & ~(word << 1); starts != 0; starts &= starts - 1) {
@@ -239,10 +253,11 @@ class token_scanner {
       const size_t end = s + static_cast<size_t>(std::countr_zero(~(word >> s)));
       if (end >= limit) {  // runs into the block's end or a special byte
         const size_t stop = std::min(s, limit);
-        if ((newline & below(stop) & ~below(done)) != 0) end_line();
+        if ((newline & below(stop) & ~below(done)) != 0) line_break();
+        count_ = count;
         return base + stop;
       }
-      if ((newline & below(s) & ~below(done)) != 0) end_line();
+      if ((newline & below(s) & ~below(done)) != 0) line_break();
       const size_t len = end - s;
       uint64_t h;
       if (len <= 16) {
@@ -255,10 +270,11 @@ class token_scanner {
       } else {
         h = XXH3_64bits(lowered_ + s, len);
       }
-      push(h, ((digits >> s) & below(len)) != 0);
+      put(hashes, masked, count++, h, ((digits >> s) & below(len)) != 0);
       done = end;
     }
-    if ((newline & below(limit) & ~below(done)) != 0) end_line();
+    if ((newline & below(limit) & ~below(done)) != 0) line_break();
+    count_ = count;
     return base + limit;
   }
   // The block lower-cased, and 16 bytes more so a word's 16-byte read stays inside.
@@ -267,21 +283,27 @@ class token_scanner {
 
   std::string_view body_;
   const unsigned char* bytes_;
-  std::vector<uint64_t>& out_;
-  std::vector<uint64_t>* masked_;
-  std::vector<uint32_t>* line_ends_;
+  token_sequence& out_;
+  uint64_t* hashes_;
+  uint64_t* masked_;
+  uint32_t* line_ends_;
+  size_t count_ = 0;  // tokens
+  size_t lines_ = 0;  // line ends
   token_builder token_;
   bool digit_ = false;
 };
 
 }  // namespace
 
-void hash_tokens(std::string_view body, std::vector<uint64_t>& out, std::vector<uint64_t>* masked,
-                 std::vector<uint32_t>* line_ends) {
-  out.clear();
-  if (masked) masked->clear();
-  if (line_ends) line_ends->clear();
-  token_scanner(body, out, masked, line_ends).run();
+void hash_tokens(std::string_view body, token_sequence& out) { token_scanner(body, out).run(); }
+
+void hash_tokens(std::string_view body, std::vector<uint64_t>& token_hashes,
+                 std::vector<uint64_t>* masked, std::vector<uint32_t>* line_ends) {
+  token_sequence seq;
+  hash_tokens(body, seq);
+  token_hashes.assign(seq.hashes.data(), seq.hashes.data() + seq.hashes.size());
+  if (masked) masked->assign(seq.masked.data(), seq.masked.data() + seq.masked.size());
+  if (line_ends) line_ends->assign(seq.line_ends.data(), seq.line_ends.data() + seq.line_ends.size());
 }
 
 }  // namespace newsflow

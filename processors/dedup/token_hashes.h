@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/dedup/scratch_buffer.h"
+
 namespace newsflow {
 
 // Word tokens of a body, for similarity: runs of letters and digits (ASCII lower-cased;
@@ -15,14 +17,21 @@ namespace newsflow {
 //    so "Croatia's", "Croatia’s" and "Croatia&#39;s" are one token;
 //  - Unicode punctuation and spaces (U+00A0-U+00BF, U+2000-U+206F, U+3000-U+303F) separate.
 //
-// Writes a 64-bit hash of each token, in order, to `token_hashes` (cleared first). With
-// `masked`, also the same sequence with every token that holds a digit replaced by one
-// placeholder ("numbers masked"). With `line_ends`, for each line (text between '\n') that
-// has tokens, the number of tokens up to its end: line i is tokens
-// [line_ends[i-1], line_ends[i]).
-//
+// The tokens of a body: a 64-bit hash of each token, in order; the same sequence with every
+// token that holds a digit replaced by one placeholder ("numbers masked"); and for each line
+// (text between '\n') that has tokens, the number of tokens up to its end: line i is
+// tokens [line_ends[i-1], line_ends[i]).
+struct token_sequence {
+  scratch_buffer<uint64_t> hashes;
+  scratch_buffer<uint64_t> masked;
+  scratch_buffer<uint32_t> line_ends;
+};
+
 // A token's hash depends on its bytes alone (see token_hash), whichever way it was read: most
-// words are read 16 bytes at a time, the rest byte by byte.
+// words are read from 64-byte blocks of plain ASCII, the rest byte by byte.
+void hash_tokens(std::string_view body, token_sequence& out);
+
+// The same into vectors (cleared first), for callers that want them.
 void hash_tokens(std::string_view body, std::vector<uint64_t>& token_hashes,
                  std::vector<uint64_t>* masked = nullptr, std::vector<uint32_t>* line_ends = nullptr);
 
