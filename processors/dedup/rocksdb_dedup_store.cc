@@ -16,8 +16,10 @@ constexpr char lines_prefix = 'l';
 const std::string snapshot_key = "f";
 const std::string format_key = "m";
 // Journal version: bump when encode_record's layout or the signatures' meaning changes
-// (text_signature.cc: token hashing, shingling, binning), so old state is refused, not misread.
-constexpr uint32_t record_version = 5;
+// (token_hashes.cc, text_signature.cc: token hashing, shingling, binning), so state written
+// by another release is never misread: it is dropped at start-up (check_format).
+constexpr uint32_t record_version = 6;
+constexpr std::string_view format_prefix = "newsflow dedup state v";
 
 std::string key(char prefix, uint64_t n) {
   std::string k(9, '\0');
@@ -106,8 +108,20 @@ bool decode_record(rocksdb::Slice value, dedup_record& r, std::vector<minhash_va
 }
 
 std::string encode_format(const dedup_state_format& f) {
-  return fmt::format("newsflow dedup state v{}: num_hashes={} shingle_words={} bands={} furniture_stories={}",
-                     record_version, f.num_hashes, f.shingle_words, f.bands, f.furniture_stories);
+  return fmt::format("{}{}: num_hashes={} shingle_words={} bands={} furniture_stories={}",
+                     format_prefix, record_version, f.num_hashes, f.shingle_words, f.bands,
+                     f.furniture_stories);
+}
+
+// The journal version of a format record, or -1 if it is not one.
+int64_t format_version(std::string_view record) {
+  if (!record.starts_with(format_prefix)) return -1;
+  record.remove_prefix(format_prefix.size());
+  int64_t v = 0;
+  size_t digits = 0;
+  for (; digits < record.size() && digits < 9 && record[digits] >= '0' && record[digits] <= '9'; ++digits)
+    v = v * 10 + (record[digits] - '0');
+  return digits > 0 && digits < record.size() && record[digits] == ':' ? v : -1;
 }
 
 }  // namespace
@@ -133,7 +147,7 @@ rocksdb_dedup_store::rocksdb_dedup_store(const std::filesystem::path& dir, const
   const rocksdb::Status st = rocksdb::DB::Open(db_options, dir.string(), &db);
   if (!st.ok()) throw dedup_state_error(fmt::format("cannot open {}: {}", dir.string(), st.ToString()));
   db_.reset(db);
-  check_format();
+  check_format(dir);
   replay(expire_before_ms);
 }
 
@@ -144,7 +158,7 @@ rocksdb_dedup_store::~rocksdb_dedup_store() {
   db_->FlushWAL(true);
 }
 
-void rocksdb_dedup_store::check_format() {
+void rocksdb_dedup_store::check_format(const std::filesystem::path& dir) {
   const std::string want = encode_format(options_.format);
   std::string have;
   const rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), format_key, &have);
@@ -161,11 +175,29 @@ void rocksdb_dedup_store::check_format() {
     return;
   }
   if (!st.ok()) throw dedup_state_error("cannot read: " + st.ToString());
-  if (have != want)
-    throw dedup_state_error(fmt::format(
-        "was written with other settings ({}; now {}): use another directory, or delete it to "
-        "start with an empty memory",
-        have, want));
+  if (have == want) return;
+  const int64_t version = format_version(have);
+  if (version < 0) throw dedup_state_error("holds a format record that is not newsflow's: " + have);
+  if (version != record_version) {
+    // Written by another release, whose signatures this one cannot compare with its own:
+    // forgotten, as if the window had passed (an upgrade must not need a manual step).
+    spdlog::warn("dedup state {}: written by another release of newsflow (journal v{}, this "
+                 "release writes v{}); starting with an empty memory",
+                 dir.string(), version, record_version);
+    rocksdb::WriteBatch batch;
+    // Every key is a one-letter prefix (and a big-endian number): all sort below "\xff".
+    batch.DeleteRange(db_->DefaultColumnFamily(), rocksdb::Slice(), rocksdb::Slice("\xff", 1));
+    batch.Put(format_key, want);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (const auto w = db_->Write(wo, &batch); !w.ok())
+      throw dedup_state_error("cannot reset: " + w.ToString());
+    return;
+  }
+  throw dedup_state_error(fmt::format(
+      "was written with other settings ({}; now {}): use another directory, or delete it to "
+      "start with an empty memory",
+      have, want));
 }
 
 void rocksdb_dedup_store::replay(int64_t expire_before_ms) {

@@ -90,7 +90,8 @@ class rocksdb_dedup_store final : public dedup_store {
   uint64_t write_errors() const { return write_errors_; }
 
  private:
-  void check_format();
+  // Refuses state of other settings; drops state of another release (journal version).
+  void check_format(const std::filesystem::path& dir);
   void replay(int64_t expire_before_ms);
   void write_snapshot();
   void prune_inserts();

@@ -1,6 +1,7 @@
 #include "processors/dedup/rocksdb_dedup_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -231,6 +232,37 @@ TEST_F(RocksdbDedupStoreTest, StateOfOtherSettingsIsRefusedNamingThem) {
     EXPECT_NE(std::string(e.what()).find("num_hashes=256"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("num_hashes=128"), std::string::npos) << e.what();
   }
+}
+
+// Replaces the state's format record, as another release (or another program) would have it.
+void write_format_record(const fs::path& dir, const std::string& record) {
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir.string(), &db).ok());
+  EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), "m", record).ok());
+  delete db;
+}
+
+TEST_F(RocksdbDedupStoreTest, StateOfAnotherReleaseIsDroppedNotMisread) {
+  const auto stream = make_stream(40, 3);
+  {
+    auto p = processor(open_store());
+    run(*p, stream, 0, stream.size());
+  }
+  ASSERT_GT(open_store()->size(), 0u);
+  write_format_record(dir, "newsflow dedup state v1: num_hashes=256 shingle_words=3 bands=16 "
+                           "furniture_stories=4");
+  EXPECT_EQ(open_store()->size(), 0u);  // an upgrade starts with an empty memory
+  EXPECT_EQ(open_store()->size(), 0u);  // and the state is this release's from then on
+  // Nothing of the first run is remembered: its articles are not seen as redeliveries.
+  auto p = processor(open_store());
+  run(*p, stream, 0, stream.size());
+  EXPECT_EQ(metrics.get_counter("newsflow_dedup_redelivered_total", "", {}).value(), 0);
+}
+
+TEST_F(RocksdbDedupStoreTest, AFormatRecordThatIsNotOursIsRefused) {
+  { open_store(); }
+  write_format_record(dir, "some other database");
+  EXPECT_THROW(open_store(), dedup_state_error);
 }
 
 TEST_F(RocksdbDedupStoreTest, ADirectoryInUseIsRefused) {
