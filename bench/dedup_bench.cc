@@ -2,6 +2,7 @@
 // article. Figures, not tests:
 //   build/bench/dedup_bench                                  # 100,000 and 1,000,000 remembered
 //   build/bench/dedup_bench --benchmark_filter=/100000       # the quick one
+//   build/bench/dedup_bench --benchmark_filter=state_dir     # signatures on disk (RocksDB)
 //
 // Bodies are ~3 KB of generated text: words drawn from a 50,000-word vocabulary with a Zipf
 // law (s = 1), as in natural language, so unrelated articles share common words and a few
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <random>
@@ -23,6 +26,7 @@
 #include "pipeline/article.h"
 #include "pipeline/metrics.h"
 #include "processors/dedup/dedup_processor.h"
+#include "processors/dedup/rocksdb_dedup_store.h"
 
 namespace newsflow {
 namespace {
@@ -77,13 +81,33 @@ long peak_rss_kib() {
   return ru.ru_maxrss;
 }
 
-void bm_dedup_remembered(benchmark::State& state) {
+// The store of the benchmark: in memory (nullptr: the processor's default) or on disk.
+using store_factory = std::shared_ptr<dedup_store> (*)(const dedup_options&);
+
+std::shared_ptr<dedup_store> in_memory(const dedup_options&) { return nullptr; }
+
+// A RocksDB state in a fresh temporary directory (removed when the store is destroyed).
+std::shared_ptr<dedup_store> on_disk(const dedup_options& o) {
+  char tmpl[] = "/tmp/newsflow-dedup-bench-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) std::abort();
+  const std::filesystem::path dir = tmpl;
+  rocksdb_dedup_store::options ro;
+  ro.max_entries = static_cast<uint32_t>(o.max_entries);
+  ro.format = {o.num_hashes, o.shingle_words, o.bands, o.furniture_stories};
+  auto* store = new rocksdb_dedup_store(dir, ro, 0);
+  return std::shared_ptr<dedup_store>(store, [dir](rocksdb_dedup_store* s) {
+    delete s;
+    std::filesystem::remove_all(dir);
+  });
+}
+
+void bm_dedup_remembered(benchmark::State& state, store_factory make_store) {
   const auto remembered = static_cast<size_t>(state.range(0));
   metrics_registry metrics;
   dedup_options options;
   options.max_entries = static_cast<int64_t>(remembered);
   int64_t now = 1'700'000'000'000;
-  dedup_processor p(options, metrics, nullptr, [&now] { return now; });
+  dedup_processor p(options, metrics, make_store(options), [&now] { return now; });
   text_generator gen(7);
   article a;
   std::string body;
@@ -131,8 +155,11 @@ void bm_dedup_remembered(benchmark::State& state) {
       metrics.get_counter("newsflow_dedup_duplicates_total", "", {{"kind", "near"}}).value());
   state.counters["near_sent"] = static_cast<double>(std::min<size_t>(near, state.iterations() / 10));
 }
-BENCHMARK(bm_dedup_remembered)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond)
-    ->Iterations(20'000);
+BENCHMARK_CAPTURE(bm_dedup_remembered, memory, in_memory)
+    ->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond)->Iterations(20'000);
+// With state_dir: signatures are read back from the journal for candidates only.
+BENCHMARK_CAPTURE(bm_dedup_remembered, state_dir, on_disk)
+    ->Arg(1'000'000)->Unit(benchmark::kMicrosecond)->Iterations(20'000);
 
 }  // namespace
 }  // namespace newsflow

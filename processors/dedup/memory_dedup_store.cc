@@ -5,8 +5,10 @@
 namespace newsflow {
 
 memory_dedup_store::memory_dedup_store(uint32_t signature_length, uint32_t bands,
-                                       size_t max_entries, uint32_t furniture_stories)
+                                       size_t max_entries, uint32_t furniture_stories,
+                                       bool keep_signatures)
     : num_hashes_(signature_length),
+      keep_signatures_(keep_signatures),
       bands_(std::min(bands, signature_length)),
       max_entries_(std::max<size_t>(1, max_entries)),
       bands_index_(bands_),
@@ -33,6 +35,10 @@ void memory_dedup_store::copy_out(uint32_t seq, dedup_entry& out) const {
   out.shingles = s.shingles;
   out.masked_shingles = s.masked_shingles;
   out.similarity_milli = s.similarity_milli;
+  if (!keep_signatures_) {
+    out.signature.clear();
+    return;
+  }
   out.signature.resize(num_hashes_);
   const auto first = signatures_.begin() + static_cast<std::ptrdiff_t>(i * num_hashes_);
   std::copy(first, first + num_hashes_, out.signature.begin());
@@ -108,8 +114,9 @@ size_t memory_dedup_store::insert(const dedup_record& r) {
   s.similarity_milli = r.similarity_milli;
   slots_.push_back(s);
 
-  for (uint32_t i = 0; i < num_hashes_; ++i)
-    signatures_.push_back(i < r.signature.size() ? r.signature[i] : 0);
+  if (keep_signatures_)
+    for (uint32_t i = 0; i < num_hashes_; ++i)
+      signatures_.push_back(i < r.signature.size() ? r.signature[i] : 0);
   bands_index_.push_back(seq, r.band_keys.first(std::min<size_t>(bands_, r.band_keys.size())));
   by_body_.insert(r.body_key, seq);  // the earliest copy stays the target
   if (r.url_key != 0) by_url_.assign(r.url_key, seq);  // the latest page at a URL
@@ -132,7 +139,7 @@ void memory_dedup_store::evict_oldest() {
     arena_dead_ = 0;
   }
   slots_.pop_front();
-  signatures_.erase(signatures_.begin(), signatures_.begin() + num_hashes_);
+  if (keep_signatures_) signatures_.erase(signatures_.begin(), signatures_.begin() + num_hashes_);
   ++first_seq_;
 }
 
@@ -154,6 +161,11 @@ void memory_dedup_store::save_furniture(std::string& bytes) const {
 bool memory_dedup_store::load_furniture(std::string_view bytes) {
   std::lock_guard lock(mutex_);
   return furniture_.load(bytes);
+}
+
+uint32_t memory_dedup_store::next_ref() const {
+  std::lock_guard lock(mutex_);
+  return first_seq_ + static_cast<uint32_t>(slots_.size());
 }
 
 size_t memory_dedup_store::size() const {

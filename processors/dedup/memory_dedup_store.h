@@ -18,7 +18,8 @@ namespace newsflow {
 //  - a slot: arrival (8 B), arena offsets and lengths of id and story id (20 B), shingle
 //    counts (8 B), body and URL keys (16 B), similarity (2 B) = 56 B;
 //  - the LSH band index (band_index.h): ~19 B per band, ~300 B at 16 bands;
-//  - the signature: 2 x 256 x 8 bits (512 B: as written and numbers masked), in a ring;
+//  - the signature: 2 x 256 x 8 bits (512 B: as written and numbers masked), in a ring
+//    (unless keep_signatures is false);
 //  - the id (and the story id when it differs) in a FIFO string arena: the id's bytes;
 //  - two tables of exact keys (exact_key_index.h, ~21-32 B each): body hash -> earliest
 //    entry, URL hash -> latest entry.
@@ -39,8 +40,10 @@ namespace newsflow {
 class memory_dedup_store final : public dedup_store {
  public:
   // furniture_stories: furniture_table's min_stories (0: no furniture detection).
+  // keep_signatures false: signatures are not kept (read() returns entries without one), for
+  // a store that keeps them elsewhere (rocksdb_dedup_store reads them from its journal).
   memory_dedup_store(uint32_t signature_length, uint32_t bands, size_t max_entries,
-                     uint32_t furniture_stories = 0);
+                     uint32_t furniture_stories = 0, bool keep_signatures = true);
 
   void mark_furniture(std::span<const uint64_t> line_keys,
                       std::span<uint8_t> furniture) const override;
@@ -54,6 +57,9 @@ class memory_dedup_store final : public dedup_store {
   size_t expire(int64_t cutoff_ms) override;
   size_t size() const override;
   size_t memory_bytes() const override;
+
+  // The handle the next insert will get (entries are numbered in insertion order).
+  uint32_t next_ref() const;
 
   // The page-furniture counts as bytes, and back (false, nothing changed, on a size mismatch).
   void save_furniture(std::string& bytes) const;
@@ -83,6 +89,7 @@ class memory_dedup_store final : public dedup_store {
   static constexpr uint32_t band_walk = 4;
 
   const uint32_t num_hashes_;  // signature length
+  const bool keep_signatures_;
   const uint32_t bands_;
   const size_t max_entries_;
 

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <limits>
 
 namespace newsflow {
 namespace {
@@ -129,7 +130,8 @@ int64_t format_version(std::string_view record) {
 rocksdb_dedup_store::rocksdb_dedup_store(const std::filesystem::path& dir, const options& o,
                                          int64_t expire_before_ms)
     : options_(o),
-      memory_(2 * o.format.num_hashes, o.format.bands, o.max_entries, o.format.furniture_stories) {
+      memory_(2 * o.format.num_hashes, o.format.bands, o.max_entries, o.format.furniture_stories,
+              /*keep_signatures=*/false) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw dedup_state_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
@@ -212,6 +214,13 @@ void rocksdb_dedup_store::replay(int64_t expire_before_ms) {
       throw dedup_state_error(fmt::format("insert {} is corrupt", key_number(it->key())));
     const uint64_t n = key_number(it->key());
     if (first) pruned_below_ = n;
+    if (!first && n != inserts_) {
+      // A write failed (logged then): the memory store numbers its entries consecutively
+      // and read() maps them to inserts by distance, so what came before the gap is dropped.
+      spdlog::warn("dedup state: inserts {} to {} are missing; forgetting the {} before them",
+                   inserts_, n - 1, memory_.size());
+      memory_.expire(std::numeric_limits<int64_t>::max());
+    }
     first = false;
     memory_.insert(r);
     inserts_ = n + 1;
@@ -302,6 +311,29 @@ size_t rocksdb_dedup_store::insert(const dedup_record& record) {
   // Range deletions are cheap but each one is a tombstone: batch them.
   if (inserts_ - memory_.size() >= pruned_below_ + options_.prune_every) prune_inserts();
   return evicted;
+}
+
+bool rocksdb_dedup_store::read(uint64_t ref, dedup_entry& out) {
+  // Under the journal lock, no insert moves the numbering between the two stores: the
+  // newest entry (handle next_ref() - 1) is insert inserts_ - 1, and handles are consecutive.
+  std::lock_guard lock(journal_mutex_);
+  if (!memory_.read(ref, out)) return false;
+  const uint64_t behind = static_cast<uint32_t>(memory_.next_ref() - static_cast<uint32_t>(ref));
+  if (behind == 0 || behind > inserts_) return false;
+  std::string value;
+  const rocksdb::Status st =
+      db_->Get(rocksdb::ReadOptions(), key(insert_prefix, inserts_ - behind), &value);
+  dedup_record r;
+  // The id check guards the mapping: a record of another article is never used.
+  if (!st.ok() || !decode_record(value, r, read_signature_, read_band_keys_) || r.id != out.id ||
+      r.arrival_ms != out.arrival_ms) {
+    if (read_errors_++ % 1000 == 0)
+      spdlog::error("dedup: cannot read a remembered signature ({} failed reads so far): {}",
+                    read_errors_, st.ok() ? "corrupt record" : st.ToString());
+    return false;
+  }
+  out.signature.assign(r.signature.begin(), r.signature.end());
+  return true;
 }
 
 size_t rocksdb_dedup_store::expire(int64_t cutoff_ms) {

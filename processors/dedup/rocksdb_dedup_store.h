@@ -6,6 +6,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "processors/dedup/dedup_store.h"
 #include "processors/dedup/memory_dedup_store.h"
@@ -35,6 +36,10 @@ class dedup_state_error : public std::runtime_error {
 
 // The dedup index remembered across restarts: a memory_dedup_store (all lookups run there)
 // whose changes are journaled to a RocksDB database in `dir`, replayed into it at start-up.
+// Signatures (512 B of the ~0.85 KB an entry takes in memory) stay in the journal only:
+// read() fetches a candidate's from disk (RocksDB's block cache, then the page cache), which
+// happens for a fraction of articles (most have no candidate), so memory per remembered
+// article is what the index needs to find candidates, not what it needs to verify them.
 //
 // Journal (keys are a prefix byte and a big-endian 64-bit number, so they sort in order):
 //  - 'i' + insert number: one remembered article (its dedup_record, signature included);
@@ -78,7 +83,7 @@ class rocksdb_dedup_store final : public dedup_store {
   void candidates(std::span<const uint32_t> band_keys, std::vector<uint64_t>& refs) override {
     memory_.candidates(band_keys, refs);
   }
-  bool read(uint64_t ref, dedup_entry& out) override { return memory_.read(ref, out); }
+  bool read(uint64_t ref, dedup_entry& out) override;
   size_t insert(const dedup_record& record) override;
   size_t expire(int64_t cutoff_ms) override;
   size_t size() const override { return memory_.size(); }
@@ -108,7 +113,10 @@ class rocksdb_dedup_store final : public dedup_store {
   uint64_t line_updates_ = 0;   // line updates ever journaled
   uint64_t snapshot_at_ = 0;    // line updates included in the last snapshot
   uint64_t replayed_ = 0;
+  std::vector<minhash_value> read_signature_;  // read() scratch
+  std::vector<uint32_t> read_band_keys_;
   uint64_t write_errors_ = 0;
+  uint64_t read_errors_ = 0;
   std::string buffer_;
 };
 

@@ -14,6 +14,7 @@
 
 #include "pipeline/metrics.h"
 #include "processors/dedup/dedup_processor.h"
+#include "processors/dedup/memory_dedup_store.h"
 
 namespace newsflow {
 namespace {
@@ -257,6 +258,45 @@ TEST_F(RocksdbDedupStoreTest, StateOfAnotherReleaseIsDroppedNotMisread) {
   auto p = processor(open_store());
   run(*p, stream, 0, stream.size());
   EXPECT_EQ(metrics.get_counter("newsflow_dedup_redelivered_total", "", {}).value(), 0);
+}
+
+TEST_F(RocksdbDedupStoreTest, SignaturesStayOnDiskNotInMemory) {
+  opts.furniture_stories = 0;  // no fixed-size furniture table in the comparison
+  const auto stream = make_stream(100, 11);
+  auto in_memory = std::make_shared<memory_dedup_store>(2 * opts.num_hashes, opts.bands,
+                                                        static_cast<size_t>(opts.max_entries));
+  const int64_t start = clock;
+  auto p = processor(in_memory);
+  const auto expected = run(*p, stream, 0, stream.size());
+  clock = start;
+  auto on_disk = open_store();
+  auto q = processor(on_disk);
+  EXPECT_EQ(run(*q, stream, 0, stream.size()), expected);  // same decisions, signatures read back
+  ASSERT_EQ(on_disk->size(), in_memory->size());
+  EXPECT_GE(in_memory->memory_bytes() - on_disk->memory_bytes(),
+            on_disk->size() * 2 * opts.num_hashes * sizeof(minhash_value));
+}
+
+TEST_F(RocksdbDedupStoreTest, AGapInTheJournalForgetsWhatCameBeforeIt) {
+  const auto stream = make_stream(30, 13);
+  size_t remembered = 0;
+  {
+    auto store = open_store();
+    auto p = processor(store);
+    run(*p, stream, 0, stream.size());
+    remembered = store->size();
+  }
+  ASSERT_GT(remembered, 20u);
+  {  // insert 10 lost, as after a failed write
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir.string(), &db).ok());
+    std::string k(9, '\0');
+    k[0] = 'i';
+    k[8] = 10;
+    EXPECT_TRUE(db->Delete(rocksdb::WriteOptions(), k).ok());
+    delete db;
+  }
+  EXPECT_EQ(open_store()->size(), remembered - 11);
 }
 
 TEST_F(RocksdbDedupStoreTest, AFormatRecordThatIsNotOursIsRefused) {
