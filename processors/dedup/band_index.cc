@@ -104,14 +104,18 @@ void band_index::find(std::span<const uint32_t> keys, uint32_t max_walk,
     __builtin_prefetch(&links_[static_cast<size_t>(s.head - first_seq_) * bands_ + b]);
     walks[walking++] = {b, s.head};
   }
-  for (uint32_t w = 0; w < walking; ++w) {
-    const uint32_t b = walks[w].band;
-    uint32_t seq = walks[w].seq;
-    for (uint32_t walked = 1; walked < max_walk; ++walked) {
-      seq = links_[static_cast<size_t>(seq - first_seq_) * bands_ + b].next;
-      if (seq == none || !live(seq)) break;
+  // The chains a step at a time, all bands together, each next link asked for a round ahead.
+  for (uint32_t walked = 1; walked < max_walk && walking > 0; ++walked) {
+    uint32_t still = 0;
+    for (uint32_t w = 0; w < walking; ++w) {
+      const uint32_t b = walks[w].band;
+      const uint32_t seq = links_[static_cast<size_t>(walks[w].seq - first_seq_) * bands_ + b].next;
+      if (seq == none || !live(seq)) continue;
       hits.push_back(seq);
+      __builtin_prefetch(&links_[static_cast<size_t>(seq - first_seq_) * bands_ + b]);
+      walks[still++] = {b, seq};
     }
+    walking = still;
   }
 }
 
