@@ -1,0 +1,234 @@
+#include "processors/entities/ner_features.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+#include <utf8proc.h>
+
+#include "pipeline/utf8.h"
+#include "processors/entities/ner_labels.h"
+
+namespace newsflow {
+namespace {
+
+// Feature templates: the seed of each value's hash. Never renumber (a model's features
+// are these hashes); add new ones at the end.
+enum tmpl : uint64_t {
+  bias = 1,
+  word_lower,
+  word_as_written,
+  shape_long,
+  shape_short,
+  prefix1,  // ..prefix4 = prefix1 + 3
+  suffix1 = prefix1 + 4,
+  prev_word = suffix1 + 4,
+  next_word,
+  prev2_word,
+  next2_word,
+  prev_shape,
+  next_shape,
+  prev_bigram,
+  next_bigram,
+  sentence_start_shape,
+  caps_line_shape,
+  shape_trigram,
+  label1,
+  label2,
+  label1_word,
+  label1_shape,
+  document_case,
+  history_type,
+  history_shape,
+};
+
+uint64_t key(uint64_t t, std::string_view value) { return XXH3_64bits_withSeed(value.data(), value.size(), t); }
+uint64_t combine(uint64_t t, uint64_t a, uint64_t b) {
+  const uint64_t v[2] = {a, b};
+  return XXH3_64bits_withSeed(v, sizeof v, t);
+}
+
+// Shapes: upper-case letters X, lower-case x, digits d, other characters as written; the
+// short shape collapses runs ("Xxxxx" -> "Xx"). The long one is cut at 12 characters.
+void shapes(std::string_view word, std::string& lower, std::string& shape, std::string& short_shape) {
+  lower.clear();
+  shape.clear();
+  short_shape.clear();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(word.data());
+  for (size_t i = 0; i < word.size();) {
+    size_t len = 0;
+    const int32_t cp = utf8_decode_valid(bytes, i, len);
+    char s;
+    if (cp < 0x80) {
+      const char c = static_cast<char>(cp);
+      if (c >= 'A' && c <= 'Z') {
+        s = 'X';
+        lower += static_cast<char>(c - 'A' + 'a');
+      } else {
+        s = c >= 'a' && c <= 'z' ? 'x' : c >= '0' && c <= '9' ? 'd' : c;
+        lower += c;
+      }
+    } else {
+      const utf8proc_category_t cat = utf8proc_category(cp);
+      s = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? 'X'
+          : cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LM ||
+                  cat == UTF8PROC_CATEGORY_LO
+              ? 'x'
+          : cat == UTF8PROC_CATEGORY_ND ? 'd'
+                                        : '*';
+      utf8proc_uint8_t buf[4];
+      const auto n = utf8proc_encode_char(utf8proc_tolower(cp), buf);
+      lower.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+    }
+    if (shape.size() < 12) shape += s;
+    if (short_shape.empty() || short_shape.back() != s) short_shape += s;
+    i += len;
+  }
+}
+
+// The first / last n code points of a UTF-8 string (all of it when shorter).
+std::string_view first_chars(std::string_view s, size_t n) {
+  size_t i = 0;
+  for (size_t k = 0; k < n && i < s.size(); ++k) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return s.substr(0, i);
+}
+std::string_view last_chars(std::string_view s, size_t n) {
+  size_t i = s.size();
+  for (size_t k = 0; k < n && i > 0; ++k) {
+    --i;
+    while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  }
+  return s.substr(i);
+}
+
+constexpr uint64_t boundary_key = 0x5f5f424f554e445fULL;  // "__BOUND_": beyond the document
+
+}  // namespace
+
+void ner_feature_extractor::extract(std::string_view text, std::span<const ner_token> tokens,
+                                    ner_document_features& out) {
+  const size_t n = tokens.size();
+  out.hashes.clear();
+  out.offsets.assign(1, 0);
+  out.word_keys.resize(n);
+  out.shape_keys.resize(n);
+  if (info_.size() < n) info_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    token_info& t = info_[i];
+    shapes(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin), t.lower, t.shape, t.short_shape);
+    t.lower_key = key(word_lower, t.lower);
+    t.shape_key = key(shape_long, t.shape);
+    t.short_key = key(shape_short, t.short_shape);
+    out.word_keys[i] = t.lower_key;
+    out.shape_keys[i] = t.short_key;
+  }
+  // Lines written in capitals (headlines, datelines): letters mostly upper case.
+  caps_line_.assign(n, 0);
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && !tokens[j].line_start) ++j;
+    size_t upper = 0, lower = 0;
+    for (size_t k = i; k < j; ++k)
+      for (char c : info_[k].shape) upper += c == 'X', lower += c == 'x';
+    const bool caps = upper >= 4 && lower * 10 <= upper;
+    for (size_t k = i; k < j; ++k) caps_line_[k] = caps;
+    i = j;
+  }
+  // How each word is written where its case means something: not at a sentence start, not
+  // on an upper-case line. Open addressing on the word key, cleared per document.
+  size_t cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  case_keys_.assign(cap, 0);
+  case_seen_.assign(cap, 0);
+  const auto case_slot = [&](uint64_t k) {
+    size_t j = k & (cap - 1);
+    while (case_keys_[j] != 0 && case_keys_[j] != k) j = (j + 1) & (cap - 1);
+    return j;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    if (tokens[i].sentence_start || caps_line_[i]) continue;
+    const std::string& shape = info_[i].shape;
+    if (shape.empty() || (shape[0] != 'X' && shape[0] != 'x')) continue;
+    const size_t j = case_slot(info_[i].lower_key | 1);
+    case_keys_[j] = info_[i].lower_key | 1;
+    const bool all_upper = shape.size() > 1 && shape.find('x') == std::string::npos;
+    case_seen_[j] |= shape[0] == 'x' ? 1 : all_upper ? 4 : 2;
+  }
+  const auto word_at = [&](ptrdiff_t k) {
+    return k < 0 || k >= static_cast<ptrdiff_t>(n) ? boundary_key : info_[static_cast<size_t>(k)].lower_key;
+  };
+  const auto shape_at = [&](ptrdiff_t k) {
+    return k < 0 || k >= static_cast<ptrdiff_t>(n) ? boundary_key : info_[static_cast<size_t>(k)].short_key;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const token_info& t = info_[i];
+    const auto k = static_cast<ptrdiff_t>(i);
+    auto& h = out.hashes;
+    h.push_back(bias);
+    h.push_back(t.lower_key);
+    h.push_back(key(word_as_written, text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
+    h.push_back(t.shape_key);
+    h.push_back(t.short_key);
+    for (size_t len = 1; len <= 4; ++len) {
+      const std::string_view p = first_chars(t.lower, len), s = last_chars(t.lower, len);
+      if (p.size() == t.lower.size() && len > 1) break;  // the whole word: already there
+      h.push_back(key(prefix1 + len - 1, p));
+      h.push_back(key(suffix1 + len - 1, s));
+    }
+    h.push_back(combine(prev_word, word_at(k - 1), 0));
+    h.push_back(combine(next_word, word_at(k + 1), 0));
+    h.push_back(combine(prev2_word, word_at(k - 2), 0));
+    h.push_back(combine(next2_word, word_at(k + 2), 0));
+    h.push_back(combine(prev_shape, shape_at(k - 1), 0));
+    h.push_back(combine(next_shape, shape_at(k + 1), 0));
+    h.push_back(combine(prev_bigram, word_at(k - 1), t.lower_key));
+    h.push_back(combine(next_bigram, t.lower_key, word_at(k + 1)));
+    if (tokens[i].sentence_start) h.push_back(combine(sentence_start_shape, t.short_key, 0));
+    if (caps_line_[i]) h.push_back(combine(caps_line_shape, t.short_key, 0));
+    h.push_back(combine(shape_trigram, combine(0, shape_at(k - 1), t.short_key), shape_at(k + 1)));
+    h.push_back(combine(document_case, case_seen_[case_slot(t.lower_key | 1)], t.short_key));
+    out.offsets.push_back(static_cast<uint32_t>(h.size()));
+  }
+}
+
+void label_history::reset(size_t tokens) {
+  size_t cap = 16;
+  while (cap < 2 * tokens) cap *= 2;
+  table_.assign(cap, entry{0, {0, 0, 0, 0, 0}});
+}
+
+size_t label_history::slot(uint64_t key) const {
+  const size_t mask = table_.size() - 1;
+  size_t j = key & mask;
+  while (table_[j].key != 0 && table_[j].key != key) j = (j + 1) & mask;
+  return j;
+}
+
+uint8_t label_history::majority(uint64_t word_key) const {
+  const entry& e = table_[slot(word_key | 1)];
+  if (e.key == 0) return 0;
+  uint8_t best = 0;
+  for (uint8_t k = 1; k < 5; ++k)
+    if (e.counts[k] > e.counts[best]) best = k;
+  return static_cast<uint8_t>(best + 1);
+}
+
+void label_history::add(uint64_t word_key, uint8_t label) {
+  entry& e = table_[slot(word_key | 1)];
+  e.key = word_key | 1;
+  const size_t k = label == ner_label::outside ? 4 : ner_label::type_of(label);
+  if (e.counts[k] < 0xFFFF) ++e.counts[k];
+}
+
+void label_features(const ner_document_features& doc, size_t i, uint8_t previous,
+                    uint8_t before_previous, uint8_t history, uint64_t out[label_feature_count]) {
+  out[0] = combine(label1, previous, 0);
+  out[1] = combine(label2, before_previous, previous);
+  out[2] = combine(label1_word, previous, doc.word_keys[i]);
+  out[3] = combine(label1_shape, previous, doc.shape_keys[i]);
+  out[4] = combine(history_type, history, 0);
+  out[5] = combine(history_shape, history, doc.shape_keys[i]);
+}
+
+}  // namespace newsflow

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "processors/entities/ner_labels.h"
+
+namespace newsflow {
+
+// The weights of a trained entity tagger: for each feature hash, one weight per label.
+// Loaded once and shared read-only by every worker.
+//
+// File (little-endian): "NFNER01\n"; uint32 label count (ner_label::count); uint32 feature
+// count n; uint32 length and bytes of the language code; n uint64 feature hashes (distinct,
+// non-zero); n x label-count float32 weights, row by row.
+//
+// In memory: an open-addressing table of hashes (at most 5/8 full) pointing at the rows, so a
+// look-up is a probe or two in 12-byte slots and one row of 68 bytes.
+class ner_model {
+ public:
+  static constexpr uint32_t labels = ner_label::count;
+
+  // Reads a model file; the error says what is wrong with it.
+  static std::expected<ner_model, std::string> load(const std::filesystem::path& path);
+  // Builds a model from rows (keys[i] has weights[i * labels, (i + 1) * labels)).
+  ner_model(std::string language, std::vector<uint64_t> keys, std::vector<float> weights);
+  // Writes the model file; false (errno set) if it cannot.
+  bool save(const std::filesystem::path& path) const;
+
+  // Adds the weights of every known feature to scores[0..labels).
+  void score(std::span<const uint64_t> features, float* scores) const {
+    for (uint64_t f : features) add_row(f, scores);
+  }
+  void add_row(uint64_t feature, float* scores) const {
+    const float* row = find(feature);
+    if (row == nullptr) return;
+    for (uint32_t l = 0; l < labels; ++l) scores[l] += row[l];
+  }
+  const float* find(uint64_t feature) const {
+    if (feature == 0) feature = 1;  // 0 marks an empty slot (no feature is stored as 0)
+    for (size_t i = feature & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i].key == feature) return weights_.data() + size_t{slots_[i].row} * labels;
+      if (slots_[i].key == 0) return nullptr;
+    }
+  }
+
+  const std::string& language() const { return language_; }
+  size_t features() const { return keys_.size(); }
+
+ private:
+  struct slot {
+    uint64_t key;
+    uint32_t row;
+  } __attribute__((packed));
+
+  std::string language_;
+  std::vector<uint64_t> keys_;  // in row order, as in the file
+  std::vector<float> weights_;
+  std::vector<slot> slots_;
+  size_t mask_ = 0;
+};
+
+}  // namespace newsflow

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "processors/entities/ner_features.h"
+#include "processors/entities/ner_labels.h"
+#include "processors/entities/ner_model.h"
+#include "processors/entities/ner_tokenizer.h"
+
+namespace newsflow {
+
+// An entity found in a text: bytes [begin, end) and its type (index into entity_types).
+struct ner_span {
+  uint32_t begin;
+  uint32_t end;
+  uint8_t type;
+};
+
+// Greedy left-to-right decoding (Ratinov & Roth 2009 found it as good as Viterbi for NER
+// with these features, at a fraction of the cost): each token takes the best-scoring label
+// allowed after the previous one, given its features, the two previous labels and the
+// word's prediction history. A line starts afresh (entities do not cross lines).
+// The decoder is the step shared by tagging and training (tools/ner_train.cc), so both
+// see the same features in the same order.
+class greedy_decoder {
+ public:
+  void begin(const ner_document_features& doc, std::span<const ner_token> tokens) {
+    doc_ = &doc;
+    tokens_ = tokens;
+    previous_ = before_ = ner_label::outside;
+    history_.reset(tokens.size());
+  }
+  // The label features of token i; tokens are taken in order, each committed before the next.
+  std::span<const uint64_t> label_features_of(size_t i) {
+    if (tokens_[i].line_start) previous_ = before_ = ner_label::outside;
+    label_features(*doc_, i, previous_, before_, history_.majority(doc_->word_keys[i]), features_);
+    return features_;
+  }
+  // The best label allowed after the previous one (ties go to the lower label, O first).
+  uint8_t best(const float* scores) const {
+    uint8_t best = ner_label::outside;
+    for (uint8_t l = 1; l < ner_label::count; ++l)
+      if (ner_label::may_follow(previous_, l) &&
+          (!ner_label::may_follow(previous_, best) || scores[l] > scores[best]))
+        best = l;
+    return best;
+  }
+  void commit(size_t i, uint8_t label) {
+    history_.add(doc_->word_keys[i], label);
+    before_ = previous_;
+    previous_ = label;
+  }
+
+ private:
+  const ner_document_features* doc_ = nullptr;
+  std::span<const ner_token> tokens_;
+  uint8_t previous_ = ner_label::outside, before_ = ner_label::outside;
+  label_history history_;
+  uint64_t features_[label_feature_count];
+};
+
+// Decodes a document with `weights` (anything with add_row(feature, scores): the trained
+// model, or the trainer's current weights).
+template <class Weights>
+void greedy_decode(const ner_document_features& doc, std::span<const ner_token> tokens,
+                   const Weights& weights, greedy_decoder& decoder, std::vector<uint8_t>& labels) {
+  labels.resize(tokens.size());
+  decoder.begin(doc, tokens);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    float scores[ner_label::count] = {};
+    for (uint64_t f : doc.of(i)) weights.add_row(f, scores);
+    for (uint64_t f : decoder.label_features_of(i)) weights.add_row(f, scores);
+    labels[i] = decoder.best(scores);
+    decoder.commit(i, labels[i]);
+  }
+}
+
+// Entities from token labels. Lenient with sequences greedy decoding can leave (a B or I
+// without its L at a line's end): the entity ends at its last token.
+void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t> labels,
+                     std::vector<ner_span>& spans);
+
+// Tags texts with a model: tokenize, extract features, decode, collect spans. One per
+// thread (scratch buffers); the model is shared.
+class ner_tagger {
+ public:
+  explicit ner_tagger(const ner_model& model) : model_(model) {}
+  // Entities of `text` (cleared first), in text order.
+  void tag(std::string_view text, std::vector<ner_span>& spans);
+  // Tokens of the text last tagged.
+  const std::vector<ner_token>& tokens() const { return tokens_; }
+
+ private:
+  const ner_model& model_;
+  std::vector<ner_token> tokens_;
+  ner_feature_extractor extractor_;
+  ner_document_features features_;
+  greedy_decoder decoder_;
+  std::vector<uint8_t> labels_;
+};
+
+}  // namespace newsflow

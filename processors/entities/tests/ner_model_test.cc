@@ -1,0 +1,69 @@
+#include "processors/entities/ner_model.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace newsflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+class NerModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/newsflow-ner-model-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir = tmpl;
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  fs::path dir;
+};
+
+ner_model two_features() {
+  std::vector<float> w(2 * ner_model::labels, 0.0f);
+  w[3] = 1.5f;                     // feature 42, label 3
+  w[ner_model::labels + 3] = -0.5f;  // feature 7, label 3
+  w[ner_model::labels + 0] = 2.0f;   // feature 7, label 0
+  return ner_model("en", {42, 7}, std::move(w));
+}
+
+TEST_F(NerModelTest, ScoresAddTheRowsOfKnownFeatures) {
+  const ner_model m = two_features();
+  float scores[ner_model::labels] = {};
+  const uint64_t features[] = {42, 7, 99};  // 99 is unknown: ignored
+  m.score(features, scores);
+  EXPECT_FLOAT_EQ(scores[3], 1.0f);
+  EXPECT_FLOAT_EQ(scores[0], 2.0f);
+  EXPECT_FLOAT_EQ(scores[1], 0.0f);
+}
+
+TEST_F(NerModelTest, SavedModelLoadsBackTheSame) {
+  ASSERT_TRUE(two_features().save(dir / "m.bin"));
+  const auto loaded = ner_model::load(dir / "m.bin");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error();
+  EXPECT_EQ(loaded->language(), "en");
+  EXPECT_EQ(loaded->features(), 2u);
+  float scores[ner_model::labels] = {};
+  const uint64_t features[] = {42, 7};
+  loaded->score(features, scores);
+  EXPECT_FLOAT_EQ(scores[3], 1.0f);
+}
+
+TEST_F(NerModelTest, LoadErrorsSayWhatIsWrong) {
+  EXPECT_NE(ner_model::load(dir / "missing.bin").error().find("cannot open"), std::string::npos);
+  std::ofstream(dir / "text.bin") << "not a model at all";
+  EXPECT_NE(ner_model::load(dir / "text.bin").error().find("not a newsflow entity model"),
+            std::string::npos);
+  ASSERT_TRUE(two_features().save(dir / "m.bin"));
+  fs::resize_file(dir / "m.bin", fs::file_size(dir / "m.bin") - 3);
+  EXPECT_NE(ner_model::load(dir / "m.bin").error().find("truncated"), std::string::npos);
+  ASSERT_TRUE(two_features().save(dir / "m.bin"));
+  std::ofstream(dir / "m.bin", std::ios::app) << "x";
+  EXPECT_NE(ner_model::load(dir / "m.bin").error().find("after the model"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace newsflow

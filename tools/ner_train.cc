@@ -1,0 +1,304 @@
+// Trains the entity tagger's model (processors/entities) from articles with gold entities.
+//
+//   build/tools/ner_train --train TRAIN.articles.jsonl --dev DEV.articles.jsonl
+//       --language en --out models/ner-en.bin [--epochs 12] [--seed 1]   (one command line)
+//
+// Input: JSON Lines of {"id", "text", "gold_entities": [{"start", "end", "type"}]} with
+// code point offsets into `text`, end exclusive (the *.articles.jsonl files of
+// ../shared/data/ner; their README has the licences). Types outside PER ORG LOC MISC are
+// skipped.
+//
+// Learning: an averaged perceptron over the tagger's own tokens, features and greedy
+// decoding (processors/entities: what is trained is exactly what runs). After each epoch
+// the averaged weights tag the dev set; the epoch with the best strict span F1 is saved
+// (early stopping). Prints per epoch: training mistakes, dev precision / recall / F1.
+// Deterministic for a given --seed.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <numeric>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "processors/entities/ner_features.h"
+#include "processors/entities/ner_labels.h"
+#include "processors/entities/ner_model.h"
+#include "processors/entities/ner_tagger.h"
+#include "processors/entities/ner_tokenizer.h"
+
+namespace newsflow {
+namespace {
+
+struct document {
+  std::string text;
+  std::vector<ner_token> tokens;
+  ner_document_features features;
+  std::vector<uint8_t> gold;      // per token
+  std::vector<ner_span> entities;  // gold, in bytes
+};
+
+// Code point offset -> byte offset of a UTF-8 string (size()+1 entries).
+std::vector<uint32_t> byte_offsets(std::string_view s) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(i);
+  out.push_back(static_cast<uint32_t>(s.size()));
+  return out;
+}
+
+struct load_stats {
+  size_t documents = 0, tokens = 0, entities = 0, misaligned = 0;
+};
+
+std::vector<document> load(const std::string& path, load_stats& stats) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string json;
+  if (simdjson::padded_string::load(path).get(json)) {
+    std::fprintf(stderr, "ner_train: cannot read %s\n", path.c_str());
+    std::exit(2);
+  }
+  std::vector<document> docs;
+  ner_feature_extractor extractor;
+  simdjson::ondemand::document_stream stream;
+  if (parser.iterate_many(json).get(stream)) std::exit(2);
+  for (auto item : stream) {
+    simdjson::ondemand::object obj;
+    if (item.get_object().get(obj)) {
+      std::fprintf(stderr, "ner_train: %s: a line is not a JSON object\n", path.c_str());
+      std::exit(2);
+    }
+    document d;
+    std::string_view text;
+    if (obj["text"].get_string().get(text)) std::exit(2);
+    d.text = std::string(text);
+    const auto bytes = byte_offsets(d.text);
+    simdjson::ondemand::array entities;
+    if (obj["gold_entities"].get_array().get(entities)) std::exit(2);
+    for (auto e : entities) {
+      int64_t start = 0, end = 0;
+      std::string_view type;
+      if (e["start"].get_int64().get(start) || e["end"].get_int64().get(end) ||
+          e["type"].get_string().get(type))
+        std::exit(2);
+      const auto t = entity_type_index(type);
+      if (!t || start < 0 || end <= start || static_cast<size_t>(end) >= bytes.size()) continue;
+      d.entities.push_back({bytes[static_cast<size_t>(start)], bytes[static_cast<size_t>(end)], *t});
+    }
+    tokenize_for_ner(d.text, d.tokens);
+    d.gold.assign(d.tokens.size(), ner_label::outside);
+    for (const ner_span& e : d.entities) {
+      std::vector<size_t> inside;
+      for (size_t i = 0; i < d.tokens.size(); ++i)
+        if (d.tokens[i].begin < e.end && d.tokens[i].end > e.begin) inside.push_back(i);
+      if (inside.empty()) continue;
+      if (d.tokens[inside.front()].begin != e.begin || d.tokens[inside.back()].end != e.end)
+        ++stats.misaligned;
+      if (inside.size() == 1) {
+        d.gold[inside[0]] = ner_label::make(e.type, ner_label::part_unit);
+      } else {
+        d.gold[inside.front()] = ner_label::make(e.type, ner_label::part_begin);
+        for (size_t k = 1; k + 1 < inside.size(); ++k)
+          d.gold[inside[k]] = ner_label::make(e.type, ner_label::part_inside);
+        d.gold[inside.back()] = ner_label::make(e.type, ner_label::part_last);
+      }
+    }
+    extractor.extract(d.text, d.tokens, d.features);
+    stats.documents++;
+    stats.tokens += d.tokens.size();
+    stats.entities += d.entities.size();
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+// Averaged perceptron weights (Collins 2002), averaged lazily: each weight keeps the sum of
+// its past values up to the step it last changed.
+class perceptron {
+ public:
+  static constexpr uint32_t labels = ner_label::count;
+
+  void add_row(uint64_t feature, float* scores) const {
+    const auto it = index_.find(feature);
+    if (it == index_.end()) return;
+    const float* w = (averaged_ ? average_.data() : weights_.data()) + size_t{it->second} * labels;
+    for (uint32_t l = 0; l < labels; ++l) scores[l] += w[l];
+  }
+  void update(uint64_t feature, uint8_t label, float delta) {
+    auto [it, added] = index_.try_emplace(feature, static_cast<uint32_t>(index_.size()));
+    if (added) {
+      weights_.resize(weights_.size() + labels, 0.0f);
+      totals_.resize(totals_.size() + labels, 0.0);
+      stamps_.resize(stamps_.size() + labels, step_);
+    }
+    const size_t k = size_t{it->second} * labels + label;
+    totals_[k] += static_cast<double>(step_ - stamps_[k]) * weights_[k];
+    stamps_[k] = step_;
+    weights_[k] += delta;
+  }
+  void tick() { ++step_; }
+  // Switches add_row to the averaged weights (true) or back to the current ones.
+  void use_average(bool on) {
+    if (on) {
+      average_.resize(weights_.size());
+      for (size_t k = 0; k < weights_.size(); ++k) {
+        const double total = totals_[k] + static_cast<double>(step_ - stamps_[k]) * weights_[k];
+        average_[k] = static_cast<float>(total / static_cast<double>(std::max<uint64_t>(step_, 1)));
+      }
+    }
+    averaged_ = on;
+  }
+  // The averaged weights as a model, leaving out features whose weights are all ~0.
+  ner_model model(const std::string& language) const {
+    std::vector<uint64_t> keys;
+    std::vector<float> weights;
+    for (const auto& [feature, row] : index_) {
+      const float* w = average_.data() + size_t{row} * labels;
+      if (std::none_of(w, w + labels, [](float x) { return std::abs(x) >= 1e-4f; })) continue;
+      keys.push_back(feature);
+      weights.insert(weights.end(), w, w + labels);
+    }
+    return ner_model(language, std::move(keys), std::move(weights));
+  }
+  size_t features() const { return index_.size(); }
+
+ private:
+  std::unordered_map<uint64_t, uint32_t> index_;
+  std::vector<float> weights_;
+  std::vector<double> totals_;
+  std::vector<uint64_t> stamps_;
+  std::vector<float> average_;
+  uint64_t step_ = 0;
+  bool averaged_ = false;
+};
+
+// One pass of greedy decoding with the current weights; updates on each wrong label and
+// goes on with the model's own label (its history, as at run time).
+size_t train_document(const document& d, perceptron& p, greedy_decoder& decoder) {
+  size_t mistakes = 0;
+  decoder.begin(d.features, d.tokens);
+  for (size_t i = 0; i < d.tokens.size(); ++i) {
+    float scores[ner_label::count] = {};
+    const auto features = d.features.of(i);
+    for (uint64_t f : features) p.add_row(f, scores);
+    const auto label_features = decoder.label_features_of(i);
+    for (uint64_t f : label_features) p.add_row(f, scores);
+    const uint8_t best = decoder.best(scores);
+    const uint8_t gold = d.gold[i];
+    if (best != gold) {
+      ++mistakes;
+      for (const auto& set : {features, label_features})
+        for (uint64_t f : set) {
+          p.update(f, gold, 1.0f);
+          p.update(f, best, -1.0f);
+        }
+    }
+    p.tick();
+    decoder.commit(i, best);
+  }
+  return mistakes;
+}
+
+struct scores {
+  size_t tp = 0, predicted = 0, gold = 0;
+  double precision() const { return predicted ? 100.0 * tp / predicted : 0; }
+  double recall() const { return gold ? 100.0 * tp / gold : 0; }
+  double f1() const {
+    const double p = precision(), r = recall();
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+  }
+};
+
+template <class Weights>
+scores evaluate(const std::vector<document>& docs, const Weights& w) {
+  scores s;
+  std::vector<uint8_t> labels;
+  std::vector<ner_span> spans;
+  greedy_decoder decoder;
+  for (const document& d : docs) {
+    greedy_decode(d.features, d.tokens, w, decoder, labels);
+    labels_to_spans(d.tokens, labels, spans);
+    s.predicted += spans.size();
+    s.gold += d.entities.size();
+    for (const ner_span& p : spans)
+      for (const ner_span& g : d.entities)
+        if (p.begin == g.begin && p.end == g.end && p.type == g.type) {
+          ++s.tp;
+          break;
+        }
+  }
+  return s;
+}
+
+int run(int argc, char** argv) {
+  std::string train_path, dev_path, out_path, language;
+  int epochs = 12;
+  uint32_t seed = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--train") train_path = value;
+    else if (flag == "--dev") dev_path = value;
+    else if (flag == "--out") out_path = value;
+    else if (flag == "--language") language = value;
+    else if (flag == "--epochs") epochs = std::atoi(value.c_str());
+    else if (flag == "--seed") seed = static_cast<uint32_t>(std::atoi(value.c_str()));
+    else {
+      std::fprintf(stderr, "ner_train: unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (train_path.empty() || dev_path.empty() || out_path.empty() || language.empty()) {
+    std::fprintf(stderr, "usage: ner_train --train FILE --dev FILE --language CODE --out MODEL "
+                         "[--epochs N] [--seed N]\n");
+    return 2;
+  }
+  load_stats train_stats, dev_stats;
+  const auto train = load(train_path, train_stats);
+  const auto dev = load(dev_path, dev_stats);
+  std::printf("train: %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
+              train_stats.documents, train_stats.tokens, train_stats.entities, train_stats.misaligned);
+  std::printf("dev:   %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
+              dev_stats.documents, dev_stats.tokens, dev_stats.entities, dev_stats.misaligned);
+
+  perceptron p;
+  std::vector<size_t> order(train.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(seed);
+  double best_f1 = -1;
+  int best_epoch = 0;
+  greedy_decoder decoder;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    std::shuffle(order.begin(), order.end(), rng);
+    p.use_average(false);
+    size_t mistakes = 0;
+    for (size_t k : order) mistakes += train_document(train[k], p, decoder);
+    p.use_average(true);
+    const scores s = evaluate(dev, p);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("epoch %2d: %6zu training mistakes, %zu features; dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
+                epoch, mistakes, p.features(), s.precision(), s.recall(), s.f1(), seconds);
+    std::fflush(stdout);
+    if (s.f1() > best_f1) {
+      best_f1 = s.f1();
+      best_epoch = epoch;
+      const ner_model m = p.model(language);
+      if (!m.save(out_path)) {
+        std::fprintf(stderr, "ner_train: cannot write %s\n", out_path.c_str());
+        return 1;
+      }
+    }
+  }
+  std::printf("saved epoch %d (dev F1 %.2f) to %s\n", best_epoch, best_f1, out_path.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace newsflow
+
+int main(int argc, char** argv) { return newsflow::run(argc, argv); }
