@@ -1,5 +1,7 @@
 #include "processors/langid/langid_processor.h"
 
+#include "pipeline/model_path.h"
+
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -248,29 +250,6 @@ process_result langid_processor::process(article& a) {
       .key("reliable").boolean(g.reliable)
       .end_object();
   return verdict::next;
-}
-
-std::string resolve_model_path(const std::string& option, const std::filesystem::path& base_dir,
-                               std::string& tried) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path given(option);
-  std::vector<fs::path> candidates;
-  if (given.is_absolute()) {
-    candidates.push_back(given);
-  } else {
-    candidates.push_back(base_dir / given);
-    // A binary in a build tree (build/app/newsflowd): the source tree is ../../ from it.
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) candidates.push_back(exe.parent_path() / "../../models" / given.filename());
-  }
-  tried.clear();
-  for (const auto& c : candidates) {
-    if (fs::is_regular_file(c, ec)) return fs::weakly_canonical(c, ec).string();
-    if (!tried.empty()) tried += ", ";
-    tried += c.lexically_normal().string();
-  }
-  return {};
 }
 
 std::unique_ptr<processor> make_langid_processor(const YAML::Node& options,

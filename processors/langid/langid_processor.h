@@ -66,12 +66,6 @@ inline constexpr double langid_cld2_weight = 0.75;
 // on the eval set's accuracy per 0.1 bin of the raw share).
 double langid_calibrate(double raw_share);
 
-// Resolves a model path: absolute as given; relative against base_dir, then, for a binary in
-// a build tree (build/app/newsflowd), against the executable's ../../ directory. Returns ""
-// when no candidate exists; `tried` gets the candidates looked at.
-std::string resolve_model_path(const std::string& option, const std::filesystem::path& base_dir,
-                               std::string& tried);
-
 // Loads (once per process and path) the model and builds the processor; a missing or bad
 // model file is a configuration error under `<path>.model`.
 std::unique_ptr<processor> make_langid_processor(const YAML::Node& options,
