@@ -2,6 +2,8 @@
 //
 //   build/tools/ner_train --train TRAIN.articles.jsonl --dev DEV.articles.jsonl
 //       --language en --out models/ner-en.bin [--epochs 12] [--seed 1]   (one command line)
+//       [--gazetteers models/gazetteers.tsv]   (name lists as features; needed again at run time)
+//       [--predict DEV_PREDICTIONS.jsonl]   (the saved model's dev entities, for score.py)
 //
 // Input: JSON Lines of {"id", "text", "gold_entities": [{"start", "end", "type"}]} with
 // code point offsets into `text`, end exclusive (the *.articles.jsonl files of
@@ -20,11 +22,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "processors/entities/gazetteer.h"
 #include "processors/entities/ner_features.h"
 #include "processors/entities/ner_labels.h"
 #include "processors/entities/ner_model.h"
@@ -35,6 +39,7 @@ namespace newsflow {
 namespace {
 
 struct document {
+  std::string id;
   std::string text;
   std::vector<ner_token> tokens;
   ner_document_features features;
@@ -55,7 +60,7 @@ struct load_stats {
   size_t documents = 0, tokens = 0, entities = 0, misaligned = 0;
 };
 
-std::vector<document> load(const std::string& path, load_stats& stats) {
+std::vector<document> load(const std::string& path, const gazetteer* names, load_stats& stats) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string json;
   if (simdjson::padded_string::load(path).get(json)) {
@@ -63,7 +68,7 @@ std::vector<document> load(const std::string& path, load_stats& stats) {
     std::exit(2);
   }
   std::vector<document> docs;
-  ner_feature_extractor extractor;
+  ner_feature_extractor extractor(names);
   simdjson::ondemand::document_stream stream;
   if (parser.iterate_many(json).get(stream)) std::exit(2);
   for (auto item : stream) {
@@ -73,7 +78,9 @@ std::vector<document> load(const std::string& path, load_stats& stats) {
       std::exit(2);
     }
     document d;
-    std::string_view text;
+    std::string_view text, id;
+    if (obj["id"].get_string().get(id)) std::exit(2);
+    d.id = std::string(id);
     if (obj["text"].get_string().get(text)) std::exit(2);
     d.text = std::string(text);
     const auto bytes = byte_offsets(d.text);
@@ -153,7 +160,7 @@ class perceptron {
     averaged_ = on;
   }
   // The averaged weights as a model, leaving out features whose weights are all ~0.
-  ner_model model(const std::string& language) const {
+  ner_model model(const std::string& language, uint64_t gazetteer_fingerprint) const {
     std::vector<uint64_t> keys;
     std::vector<float> weights;
     for (const auto& [feature, row] : index_) {
@@ -162,7 +169,7 @@ class perceptron {
       keys.push_back(feature);
       weights.insert(weights.end(), w, w + labels);
     }
-    return ner_model(language, std::move(keys), std::move(weights));
+    return ner_model(language, gazetteer_fingerprint, std::move(keys), std::move(weights));
   }
   size_t features() const { return index_.size(); }
 
@@ -234,8 +241,32 @@ scores evaluate(const std::vector<document>& docs, const Weights& w) {
   return s;
 }
 
+// {"id", "entities": [{"start", "end", "type"}]} per document, code point offsets.
+void write_predictions(const std::vector<document>& docs, const ner_model& model, const std::string& path) {
+  FILE* out = std::fopen(path.c_str(), "w");
+  if (out == nullptr) std::exit(1);
+  std::vector<uint8_t> labels;
+  std::vector<ner_span> spans;
+  greedy_decoder decoder;
+  for (const document& d : docs) {
+    greedy_decode(d.features, d.tokens, model, decoder, labels);
+    labels_to_spans(d.tokens, labels, spans);
+    const auto cp = [&](uint32_t byte) {
+      size_t n = 0;
+      for (uint32_t i = 0; i < byte; ++i) n += (static_cast<unsigned char>(d.text[i]) & 0xC0) != 0x80;
+      return n;
+    };
+    std::fprintf(out, "{\"id\":\"%s\",\"entities\":[", d.id.c_str());
+    for (size_t k = 0; k < spans.size(); ++k)
+      std::fprintf(out, "%s{\"start\":%zu,\"end\":%zu,\"type\":\"%s\"}", k ? "," : "", cp(spans[k].begin),
+                   cp(spans[k].end), std::string(entity_types[spans[k].type]).c_str());
+    std::fprintf(out, "]}\n");
+  }
+  std::fclose(out);
+}
+
 int run(int argc, char** argv) {
-  std::string train_path, dev_path, out_path, language;
+  std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path;
   int epochs = 12;
   uint32_t seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -246,6 +277,8 @@ int run(int argc, char** argv) {
     else if (flag == "--language") language = value;
     else if (flag == "--epochs") epochs = std::atoi(value.c_str());
     else if (flag == "--seed") seed = static_cast<uint32_t>(std::atoi(value.c_str()));
+    else if (flag == "--predict") predict_path = value;
+    else if (flag == "--gazetteers") gazetteer_path = value;
     else {
       std::fprintf(stderr, "ner_train: unknown flag %s\n", flag.c_str());
       return 2;
@@ -256,9 +289,20 @@ int run(int argc, char** argv) {
                          "[--epochs N] [--seed N]\n");
     return 2;
   }
+  std::optional<gazetteer> names;
+  if (!gazetteer_path.empty()) {
+    auto loaded = gazetteer::load(gazetteer_path);
+    if (!loaded) {
+      std::fprintf(stderr, "ner_train: %s\n", loaded.error().c_str());
+      return 2;
+    }
+    names = std::move(*loaded);
+  }
+  const gazetteer* lists = names ? &*names : nullptr;
+  const uint64_t fingerprint = names ? names->fingerprint() : 0;
   load_stats train_stats, dev_stats;
-  const auto train = load(train_path, train_stats);
-  const auto dev = load(dev_path, dev_stats);
+  const auto train = load(train_path, lists, train_stats);
+  const auto dev = load(dev_path, lists, dev_stats);
   std::printf("train: %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
               train_stats.documents, train_stats.tokens, train_stats.entities, train_stats.misaligned);
   std::printf("dev:   %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
@@ -287,7 +331,7 @@ int run(int argc, char** argv) {
     if (s.f1() > best_f1) {
       best_f1 = s.f1();
       best_epoch = epoch;
-      const ner_model m = p.model(language);
+      const ner_model m = p.model(language, fingerprint);
       if (!m.save(out_path)) {
         std::fprintf(stderr, "ner_train: cannot write %s\n", out_path.c_str());
         return 1;
@@ -295,6 +339,14 @@ int run(int argc, char** argv) {
     }
   }
   std::printf("saved epoch %d (dev F1 %.2f) to %s\n", best_epoch, best_f1, out_path.c_str());
+  if (!predict_path.empty()) {
+    const auto model = ner_model::load(out_path);
+    if (!model) {
+      std::fprintf(stderr, "ner_train: %s\n", model.error().c_str());
+      return 1;
+    }
+    write_predictions(dev, *model, predict_path);
+  }
   return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <xxhash.h>
 #include <utf8proc.h>
 
+#include <bit>
+
 #include "pipeline/utf8.h"
 #include "processors/entities/ner_labels.h"
 
@@ -38,6 +40,8 @@ enum tmpl : uint64_t {
   document_case,
   history_type,
   history_shape,
+  name_list,
+  name_list_shape,
 };
 
 uint64_t key(uint64_t t, std::string_view value) { return XXH3_64bits_withSeed(value.data(), value.size(), t); }
@@ -102,9 +106,44 @@ std::string_view last_chars(std::string_view s, size_t n) {
   return s.substr(i);
 }
 
+thread_local std::string scratch_lower, scratch_shape, scratch_short;
+
 constexpr uint64_t boundary_key = 0x5f5f424f554e445fULL;  // "__BOUND_": beyond the document
 
 }  // namespace
+
+uint64_t ner_word_key(std::string_view token) {
+  shapes(token, scratch_lower, scratch_shape, scratch_short);
+  return key(word_lower, scratch_lower);
+}
+
+void ner_feature_extractor::mark_names(std::span<const ner_token> tokens, size_t n) {
+  name_bits_.assign(n, 0);
+  if (names_ == nullptr) return;
+  for (size_t i = 0; i < n; ++i) {
+    size_t longest[gazetteer::max_categories] = {};
+    uint16_t any = 0;
+    uint64_t phrase = 0;
+    for (size_t len = 1; len <= gazetteer::max_words && i + len <= n; ++len) {
+      if (len > 1 && tokens[i + len - 1].line_start) break;
+      phrase = gazetteer::extend(phrase, info_[i + len - 1].lower_key);
+      const uint16_t bits = names_->categories_of(phrase);
+      for (uint16_t b = bits; b != 0; b &= static_cast<uint16_t>(b - 1)) longest[std::countr_zero(b)] = len;
+      any |= bits;
+    }
+    for (uint16_t b = any; b != 0; b &= static_cast<uint16_t>(b - 1)) {
+      const int c = std::countr_zero(b);
+      const size_t len = longest[c];
+      if (len == 1) {
+        name_bits_[i] |= uint64_t{1} << (4 * c + ner_label::part_unit);
+        continue;
+      }
+      name_bits_[i] |= uint64_t{1} << (4 * c + ner_label::part_begin);
+      for (size_t k = 1; k + 1 < len; ++k) name_bits_[i + k] |= uint64_t{1} << (4 * c + ner_label::part_inside);
+      name_bits_[i + len - 1] |= uint64_t{1} << (4 * c + ner_label::part_last);
+    }
+  }
+}
 
 void ner_feature_extractor::extract(std::string_view text, std::span<const ner_token> tokens,
                                     ner_document_features& out) {
@@ -123,6 +162,7 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
     out.word_keys[i] = t.lower_key;
     out.shape_keys[i] = t.short_key;
   }
+  mark_names(tokens, n);
   // Lines written in capitals (headlines, datelines): letters mostly upper case.
   caps_line_.assign(n, 0);
   for (size_t i = 0; i < n;) {
@@ -188,6 +228,11 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
     if (caps_line_[i]) h.push_back(combine(caps_line_shape, t.short_key, 0));
     h.push_back(combine(shape_trigram, combine(0, shape_at(k - 1), t.short_key), shape_at(k + 1)));
     h.push_back(combine(document_case, case_seen_[case_slot(t.lower_key | 1)], t.short_key));
+    for (uint64_t b = name_bits_[i]; b != 0; b &= b - 1) {
+      const auto bit = static_cast<uint64_t>(std::countr_zero(b));
+      h.push_back(combine(name_list, bit, 0));
+      h.push_back(combine(name_list_shape, bit, t.short_key));
+    }
     out.offsets.push_back(static_cast<uint32_t>(h.size()));
   }
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/entities/gazetteer.h"
 #include "processors/entities/ner_tokenizer.h"
 
 namespace newsflow {
@@ -33,6 +34,9 @@ struct ner_document_features {
 // Non-ASCII letters are lower-cased and shaped by their Unicode category.
 class ner_feature_extractor {
  public:
+  // With a gazetteer, tokens inside a listed phrase also get its category and their place
+  // in it (B/I/L/U, longest phrase per category from each start).
+  explicit ner_feature_extractor(const gazetteer* names = nullptr) : names_(names) {}
   void extract(std::string_view text, std::span<const ner_token> tokens, ner_document_features& out);
 
  private:
@@ -42,11 +46,18 @@ class ner_feature_extractor {
     std::string short_shape;
     uint64_t lower_key, shape_key, short_key;
   };
+  void mark_names(std::span<const ner_token> tokens, size_t n);
+
+  const gazetteer* names_;
   std::vector<token_info> info_;
   std::vector<uint8_t> caps_line_;
+  std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
   std::vector<uint64_t> case_keys_;      // document case table: word key
   std::vector<uint8_t> case_seen_;       // bit 0 lower, 1 capitalised, 2 all upper
 };
+
+// The key of a token's lower-cased form (its word feature; gazetteer phrases are made of these).
+uint64_t ner_word_key(std::string_view token);
 
 // The features of token `i` that depend on labels already given: the two previous labels
 // (with the word and its shape), and the prediction history of the word in this document

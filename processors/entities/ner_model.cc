@@ -9,12 +9,16 @@
 namespace newsflow {
 namespace {
 
-constexpr char magic[8] = {'N', 'F', 'N', 'E', 'R', '0', '1', '\n'};
+constexpr char magic[8] = {'N', 'F', 'N', 'E', 'R', '0', '2', '\n'};
 
 }  // namespace
 
-ner_model::ner_model(std::string language, std::vector<uint64_t> keys, std::vector<float> weights)
-    : language_(std::move(language)), keys_(std::move(keys)), weights_(std::move(weights)) {
+ner_model::ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<uint64_t> keys,
+                     std::vector<float> weights)
+    : language_(std::move(language)),
+      gazetteer_fingerprint_(gazetteer_fingerprint),
+      keys_(std::move(keys)),
+      weights_(std::move(weights)) {
   size_t capacity = 16;
   while (capacity * 5 < keys_.size() * 8) capacity *= 2;
   slots_.assign(capacity, slot{0, 0});
@@ -48,14 +52,15 @@ std::expected<ner_model, std::string> ner_model::load(const std::filesystem::pat
     return std::unexpected(fmt::format("{} has {} labels, this release {}", path.string(), label_count, labels));
   if (language_length > 16) return std::unexpected(fmt::format("{} is corrupt", path.string()));
   std::string language(language_length, '\0');
+  uint64_t fingerprint = 0;
   std::vector<uint64_t> keys(feature_count);
   std::vector<float> weights(size_t{feature_count} * labels);
-  if (!take(language.data(), language_length) || !take(keys.data(), keys.size() * sizeof(uint64_t)) ||
+  if (!take(language.data(), language_length) || !take(&fingerprint, 8) || !take(keys.data(), keys.size() * sizeof(uint64_t)) ||
       !take(weights.data(), weights.size() * sizeof(float)))
     return std::unexpected(fmt::format("{} is truncated", path.string()));
   if (pos != bytes.size())
     return std::unexpected(fmt::format("{} has {} bytes after the model", path.string(), bytes.size() - pos));
-  return ner_model(std::move(language), std::move(keys), std::move(weights));
+  return ner_model(std::move(language), fingerprint, std::move(keys), std::move(weights));
 }
 
 bool ner_model::save(const std::filesystem::path& path) const {
@@ -68,6 +73,7 @@ bool ner_model::save(const std::filesystem::path& path) const {
   out.write(reinterpret_cast<const char*>(&feature_count), 4);
   out.write(reinterpret_cast<const char*>(&language_length), 4);
   out.write(language_.data(), static_cast<std::streamsize>(language_.size()));
+  out.write(reinterpret_cast<const char*>(&gazetteer_fingerprint_), 8);
   out.write(reinterpret_cast<const char*>(keys_.data()), static_cast<std::streamsize>(keys_.size() * sizeof(uint64_t)));
   out.write(reinterpret_cast<const char*>(weights_.data()),
             static_cast<std::streamsize>(weights_.size() * sizeof(float)));

@@ -14,9 +14,10 @@ namespace newsflow {
 // The weights of a trained entity tagger: for each feature hash, one weight per label.
 // Loaded once and shared read-only by every worker.
 //
-// File (little-endian): "NFNER01\n"; uint32 label count (ner_label::count); uint32 feature
-// count n; uint32 length and bytes of the language code; n uint64 feature hashes (distinct,
-// non-zero); n x label-count float32 weights, row by row.
+// File (little-endian): "NFNER02\n"; uint32 label count (ner_label::count); uint32 feature
+// count n; uint32 length and bytes of the language code; uint64 fingerprint of the gazetteer
+// it was trained with (0: none; the same list must be given at run time); n uint64 feature
+// hashes (distinct, non-zero); n x label-count float32 weights, row by row.
 //
 // In memory: an open-addressing table of hashes (at most 5/8 full) pointing at the rows, so a
 // look-up is a probe or two in 12-byte slots and one row of 68 bytes.
@@ -27,7 +28,8 @@ class ner_model {
   // Reads a model file; the error says what is wrong with it.
   static std::expected<ner_model, std::string> load(const std::filesystem::path& path);
   // Builds a model from rows (keys[i] has weights[i * labels, (i + 1) * labels)).
-  ner_model(std::string language, std::vector<uint64_t> keys, std::vector<float> weights);
+  ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<uint64_t> keys,
+            std::vector<float> weights);
   // Writes the model file; false (errno set) if it cannot.
   bool save(const std::filesystem::path& path) const;
 
@@ -49,6 +51,7 @@ class ner_model {
   }
 
   const std::string& language() const { return language_; }
+  uint64_t gazetteer_fingerprint() const { return gazetteer_fingerprint_; }
   size_t features() const { return keys_.size(); }
 
  private:
@@ -58,6 +61,7 @@ class ner_model {
   } __attribute__((packed));
 
   std::string language_;
+  uint64_t gazetteer_fingerprint_ = 0;
   std::vector<uint64_t> keys_;  // in row order, as in the file
   std::vector<float> weights_;
   std::vector<slot> slots_;

@@ -86,7 +86,8 @@ void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t>
 // thread (scratch buffers); the model is shared.
 class ner_tagger {
  public:
-  explicit ner_tagger(const ner_model& model) : model_(model) {}
+  // `names`: the gazetteer the model was trained with (null if none).
+  ner_tagger(const ner_model& model, const gazetteer* names) : model_(model), extractor_(names) {}
   // Entities of `text` (cleared first), in text order.
   void tag(std::string_view text, std::vector<ner_span>& spans);
   // Tokens of the text last tagged.

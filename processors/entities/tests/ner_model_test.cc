@@ -27,7 +27,7 @@ ner_model two_features() {
   w[3] = 1.5f;                     // feature 42, label 3
   w[ner_model::labels + 3] = -0.5f;  // feature 7, label 3
   w[ner_model::labels + 0] = 2.0f;   // feature 7, label 0
-  return ner_model("en", {42, 7}, std::move(w));
+  return ner_model("en", 0x1234, {42, 7}, std::move(w));
 }
 
 TEST_F(NerModelTest, ScoresAddTheRowsOfKnownFeatures) {
@@ -46,6 +46,7 @@ TEST_F(NerModelTest, SavedModelLoadsBackTheSame) {
   ASSERT_TRUE(loaded.has_value()) << loaded.error();
   EXPECT_EQ(loaded->language(), "en");
   EXPECT_EQ(loaded->features(), 2u);
+  EXPECT_EQ(loaded->gazetteer_fingerprint(), 0x1234u);
   float scores[ner_model::labels] = {};
   const uint64_t features[] = {42, 7};
   loaded->score(features, scores);
