@@ -3,6 +3,7 @@
 //   build/tools/ner_train --train TRAIN.articles.jsonl --dev DEV.articles.jsonl
 //       --language en --out models/ner-en.bin [--epochs 12] [--seed 1]   (one command line)
 //       [--gazetteers models/gazetteers.tsv]   (name lists as features; needed again at run time)
+//       [--stages 2]   (1: one tagger; 2: a second one that sees the first's labels)
 //       [--predict DEV_PREDICTIONS.jsonl]   (the saved model's dev entities, for score.py)
 //
 // Input: JSON Lines of {"id", "text", "gold_entities": [{"start", "end", "type"}]} with
@@ -12,9 +13,10 @@
 //
 // Learning: an averaged perceptron over the tagger's own tokens, features and greedy
 // decoding (processors/entities: what is trained is exactly what runs). After each epoch
-// the averaged weights tag the dev set; the epoch with the best strict span F1 is saved
-// (early stopping). Prints per epoch: training mistakes, dev precision / recall / F1.
-// Deterministic for a given --seed.
+// the averaged weights tag the dev set; the epoch with the best strict span F1 is kept
+// (early stopping). With two stages, the second is trained the same way on features that
+// include the first stage's labels (jackknifed on the training set). Prints per epoch:
+// training mistakes, dev precision / recall / F1. Deterministic for a given --seed.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -42,7 +44,8 @@ struct document {
   std::string id;
   std::string text;
   std::vector<ner_token> tokens;
-  ner_document_features features;
+  ner_document_features features;  // stage 1
+  ner_document_features second;    // stage 2 (from stage-1 labels)
   std::vector<uint8_t> gold;      // per token
   std::vector<ner_span> entities;  // gold, in bytes
 };
@@ -159,8 +162,8 @@ class perceptron {
     }
     averaged_ = on;
   }
-  // The averaged weights as a model, leaving out features whose weights are all ~0.
-  ner_model model(const std::string& language, uint64_t gazetteer_fingerprint) const {
+  // The averaged weights, leaving out features whose weights are all ~0.
+  ner_weights averaged() const {
     std::vector<uint64_t> keys;
     std::vector<float> weights;
     for (const auto& [feature, row] : index_) {
@@ -169,7 +172,7 @@ class perceptron {
       keys.push_back(feature);
       weights.insert(weights.end(), w, w + labels);
     }
-    return ner_model(language, gazetteer_fingerprint, std::move(keys), std::move(weights));
+    return ner_weights(std::move(keys), std::move(weights));
   }
   size_t features() const { return index_.size(); }
 
@@ -185,12 +188,17 @@ class perceptron {
 
 // One pass of greedy decoding with the current weights; updates on each wrong label and
 // goes on with the model's own label (its history, as at run time).
-size_t train_document(const document& d, perceptron& p, greedy_decoder& decoder) {
+const ner_document_features& features_of(const document& d, int stage) {
+  return stage == 0 ? d.features : d.second;
+}
+
+size_t train_document(const document& d, int stage, perceptron& p, greedy_decoder& decoder) {
   size_t mistakes = 0;
-  decoder.begin(d.features, d.tokens);
+  const ner_document_features& doc = features_of(d, stage);
+  decoder.begin(doc, d.tokens);
   for (size_t i = 0; i < d.tokens.size(); ++i) {
     float scores[ner_label::count] = {};
-    const auto features = d.features.of(i);
+    const auto features = doc.of(i);
     for (uint64_t f : features) p.add_row(f, scores);
     const auto label_features = decoder.label_features_of(i);
     for (uint64_t f : label_features) p.add_row(f, scores);
@@ -221,13 +229,13 @@ struct scores {
 };
 
 template <class Weights>
-scores evaluate(const std::vector<document>& docs, const Weights& w) {
+scores evaluate(const std::vector<document>& docs, int stage, const Weights& w) {
   scores s;
   std::vector<uint8_t> labels;
   std::vector<ner_span> spans;
   greedy_decoder decoder;
   for (const document& d : docs) {
-    greedy_decode(d.features, d.tokens, w, decoder, labels);
+    greedy_decode(features_of(d, stage), d.tokens, w, decoder, labels);
     labels_to_spans(d.tokens, labels, spans);
     s.predicted += spans.size();
     s.gold += d.entities.size();
@@ -241,16 +249,16 @@ scores evaluate(const std::vector<document>& docs, const Weights& w) {
   return s;
 }
 
-// {"id", "entities": [{"start", "end", "type"}]} per document, code point offsets.
-void write_predictions(const std::vector<document>& docs, const ner_model& model, const std::string& path) {
+// {"id", "entities": [{"start", "end", "type"}]} per document, code point offsets: the
+// saved model through ner_tagger, as the processor runs it.
+void write_predictions(const std::vector<document>& docs, const ner_model& model, const gazetteer* names,
+                       const std::string& path) {
   FILE* out = std::fopen(path.c_str(), "w");
   if (out == nullptr) std::exit(1);
-  std::vector<uint8_t> labels;
   std::vector<ner_span> spans;
-  greedy_decoder decoder;
+  ner_tagger tagger(model, names);
   for (const document& d : docs) {
-    greedy_decode(d.features, d.tokens, model, decoder, labels);
-    labels_to_spans(d.tokens, labels, spans);
+    tagger.tag(d.text, spans);
     const auto cp = [&](uint32_t byte) {
       size_t n = 0;
       for (uint32_t i = 0; i < byte; ++i) n += (static_cast<unsigned char>(d.text[i]) & 0xC0) != 0x80;
@@ -265,9 +273,55 @@ void write_predictions(const std::vector<document>& docs, const ner_model& model
   std::fclose(out);
 }
 
+// Trains `stage` on all of `train` for up to `epochs`, keeping the averaged weights of the
+// epoch with the best dev F1.
+ner_weights train_stage(const std::vector<document>& train, const std::vector<document>& dev, int stage,
+                        int epochs, uint32_t seed, int& best_epoch, double& best_f1) {
+  perceptron p;
+  std::vector<size_t> order(train.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(seed);
+  best_f1 = -1;
+  std::optional<ner_weights> best;
+  greedy_decoder decoder;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    std::shuffle(order.begin(), order.end(), rng);
+    p.use_average(false);
+    size_t mistakes = 0;
+    for (size_t k : order) mistakes += train_document(train[k], stage, p, decoder);
+    p.use_average(true);
+    const scores s = evaluate(dev, stage, p);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("stage %d epoch %2d: %6zu training mistakes, %zu features; dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
+                stage + 1, epoch, mistakes, p.features(), s.precision(), s.recall(), s.f1(), seconds);
+    std::fflush(stdout);
+    if (s.f1() > best_f1) {
+      best_f1 = s.f1();
+      best_epoch = epoch;
+      best = p.averaged();
+    }
+  }
+  return std::move(*best);
+}
+
+// Stage 1 on the documents `in` for a fixed number of epochs (jackknife folds).
+perceptron train_fixed(const std::vector<document>& docs, std::vector<size_t> in, int epochs, uint32_t seed) {
+  perceptron p;
+  std::mt19937 rng(seed);
+  greedy_decoder decoder;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    std::shuffle(in.begin(), in.end(), rng);
+    for (size_t k : in) train_document(docs[k], 0, p, decoder);
+  }
+  p.use_average(true);
+  return p;
+}
+
 int run(int argc, char** argv) {
   std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path;
   int epochs = 12;
+  int stage_count = 2;
   uint32_t seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
@@ -279,6 +333,7 @@ int run(int argc, char** argv) {
     else if (flag == "--seed") seed = static_cast<uint32_t>(std::atoi(value.c_str()));
     else if (flag == "--predict") predict_path = value;
     else if (flag == "--gazetteers") gazetteer_path = value;
+    else if (flag == "--stages") stage_count = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "ner_train: unknown flag %s\n", flag.c_str());
       return 2;
@@ -301,51 +356,56 @@ int run(int argc, char** argv) {
   const gazetteer* lists = names ? &*names : nullptr;
   const uint64_t fingerprint = names ? names->fingerprint() : 0;
   load_stats train_stats, dev_stats;
-  const auto train = load(train_path, lists, train_stats);
-  const auto dev = load(dev_path, lists, dev_stats);
+  auto train = load(train_path, lists, train_stats);
+  auto dev = load(dev_path, lists, dev_stats);
   std::printf("train: %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
               train_stats.documents, train_stats.tokens, train_stats.entities, train_stats.misaligned);
   std::printf("dev:   %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
               dev_stats.documents, dev_stats.tokens, dev_stats.entities, dev_stats.misaligned);
 
-  perceptron p;
-  std::vector<size_t> order(train.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937 rng(seed);
-  double best_f1 = -1;
+  // Stage 1 on the whole training set, the epoch chosen on dev.
   int best_epoch = 0;
-  greedy_decoder decoder;
-  for (int epoch = 1; epoch <= epochs; ++epoch) {
-    const auto started = std::chrono::steady_clock::now();
-    std::shuffle(order.begin(), order.end(), rng);
-    p.use_average(false);
-    size_t mistakes = 0;
-    for (size_t k : order) mistakes += train_document(train[k], p, decoder);
-    p.use_average(true);
-    const scores s = evaluate(dev, p);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("epoch %2d: %6zu training mistakes, %zu features; dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
-                epoch, mistakes, p.features(), s.precision(), s.recall(), s.f1(), seconds);
-    std::fflush(stdout);
-    if (s.f1() > best_f1) {
-      best_f1 = s.f1();
-      best_epoch = epoch;
-      const ner_model m = p.model(language, fingerprint);
-      if (!m.save(out_path)) {
-        std::fprintf(stderr, "ner_train: cannot write %s\n", out_path.c_str());
-        return 1;
+  double best_f1 = 0;
+  std::vector<ner_weights> stages;
+  stages.push_back(train_stage(train, dev, 0, epochs, seed, best_epoch, best_f1));
+  if (stage_count == 2) {
+    // Stage-1 labels for the training set come from models that did not see the document
+    // (5-fold jackknife, the epoch count of stage 1), so stage 2 learns how far to trust
+    // labels as good as they will be on new text; dev gets the full stage-1 model's.
+    constexpr size_t folds = 5;
+    std::vector<uint8_t> labels;
+    greedy_decoder decoder;
+    for (size_t fold = 0; fold < folds; ++fold) {
+      std::vector<size_t> in;
+      for (size_t k = 0; k < train.size(); ++k)
+        if (k % folds != fold) in.push_back(k);
+      perceptron p = train_fixed(train, in, best_epoch, seed + static_cast<uint32_t>(fold));
+      for (size_t k = fold; k < train.size(); k += folds) {
+        greedy_decode(train[k].features, train[k].tokens, p, decoder, labels);
+        second_stage_features(train[k].features, labels, train[k].second);
       }
     }
+    for (document& d : dev) {
+      greedy_decode(d.features, d.tokens, stages[0], decoder, labels);
+      second_stage_features(d.features, labels, d.second);
+    }
+    int second_epoch = 0;
+    stages.push_back(train_stage(train, dev, 1, epochs, seed, second_epoch, best_f1));
+    std::printf("stage 2: epoch %d\n", second_epoch);
   }
-  std::printf("saved epoch %d (dev F1 %.2f) to %s\n", best_epoch, best_f1, out_path.c_str());
+  const ner_model model(language, fingerprint, std::move(stages));
+  if (!model.save(out_path)) {
+    std::fprintf(stderr, "ner_train: cannot write %s\n", out_path.c_str());
+    return 1;
+  }
+  std::printf("saved %d stage(s) (dev F1 %.2f) to %s\n", stage_count, best_f1, out_path.c_str());
   if (!predict_path.empty()) {
-    const auto model = ner_model::load(out_path);
-    if (!model) {
-      std::fprintf(stderr, "ner_train: %s\n", model.error().c_str());
+    const auto saved = ner_model::load(out_path);
+    if (!saved) {
+      std::fprintf(stderr, "ner_train: %s\n", saved.error().c_str());
       return 1;
     }
-    write_predictions(dev, *model, predict_path);
+    write_predictions(dev, *saved, lists, predict_path);
   }
   return 0;
 }

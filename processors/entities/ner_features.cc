@@ -42,6 +42,12 @@ enum tmpl : uint64_t {
   history_shape,
   name_list,
   name_list_shape,
+  first_label,
+  first_next,
+  first_next2,
+  first_around,
+  first_word_majority,
+  first_word_majority_shape,
 };
 
 uint64_t key(uint64_t t, std::string_view value) { return XXH3_64bits_withSeed(value.data(), value.size(), t); }
@@ -237,6 +243,33 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
   }
 }
 
+void second_stage_features(const ner_document_features& first, std::span<const uint8_t> labels,
+                           ner_document_features& out) {
+  const size_t n = labels.size();
+  out.word_keys = first.word_keys;
+  out.shape_keys = first.shape_keys;
+  out.hashes.clear();
+  out.offsets.assign(1, 0);
+  // Per word, how the first stage labelled its occurrences: counts per type and outside.
+  label_history counts;
+  counts.reset(n);
+  for (size_t i = 0; i < n; ++i) counts.add(first.word_keys[i], labels[i]);
+  constexpr uint64_t none = 0xFF;
+  const auto at = [&](size_t k) -> uint64_t { return k < n ? labels[k] : none; };
+  for (size_t i = 0; i < n; ++i) {
+    const auto own = first.of(i);
+    out.hashes.insert(out.hashes.end(), own.begin(), own.end());
+    out.hashes.push_back(combine(first_label, labels[i], 0));
+    out.hashes.push_back(combine(first_next, at(i + 1), 0));
+    out.hashes.push_back(combine(first_next2, at(i + 1), at(i + 2)));
+    out.hashes.push_back(combine(first_around, i > 0 ? labels[i - 1] : none, at(i + 1)));
+    const uint8_t majority = counts.majority_without(first.word_keys[i], labels[i]);
+    out.hashes.push_back(combine(first_word_majority, majority, 0));
+    out.hashes.push_back(combine(first_word_majority_shape, majority, first.shape_keys[i]));
+    out.offsets.push_back(static_cast<uint32_t>(out.hashes.size()));
+  }
+}
+
 void label_history::reset(size_t tokens) {
   size_t cap = 16;
   while (cap < 2 * tokens) cap *= 2;
@@ -253,6 +286,18 @@ size_t label_history::slot(uint64_t key) const {
 uint8_t label_history::majority(uint64_t word_key) const {
   const entry& e = table_[slot(word_key | 1)];
   if (e.key == 0) return 0;
+  uint8_t best = 0;
+  for (uint8_t k = 1; k < 5; ++k)
+    if (e.counts[k] > e.counts[best]) best = k;
+  return static_cast<uint8_t>(best + 1);
+}
+
+uint8_t label_history::majority_without(uint64_t word_key, uint8_t label) const {
+  entry e = table_[slot(word_key | 1)];
+  if (e.key == 0) return 0;
+  const size_t own = label == ner_label::outside ? 4 : ner_label::type_of(label);
+  if (e.counts[own] > 0) --e.counts[own];
+  if (e.counts[0] + e.counts[1] + e.counts[2] + e.counts[3] + e.counts[4] == 0) return 0;
   uint8_t best = 0;
   for (uint8_t k = 1; k < 5; ++k)
     if (e.counts[k] > e.counts[best]) best = k;

@@ -56,6 +56,13 @@ class ner_feature_extractor {
   std::vector<uint8_t> case_seen_;       // bit 0 lower, 1 capitalised, 2 all upper
 };
 
+// A second stage's features (Ratinov & Roth's two-stage prediction aggregation): token i's
+// own features plus what the first stage labelled it and the two tokens after it (a
+// look-ahead greedy decoding lacks), and the type the first stage gave most often to the same
+// word elsewhere in the document, before or after.
+void second_stage_features(const ner_document_features& first_features, std::span<const uint8_t> first_labels,
+                           ner_document_features& out);
+
 // The key of a token's lower-cased form (its word feature; gazetteer phrases are made of these).
 uint64_t ner_word_key(std::string_view token);
 
@@ -72,6 +79,8 @@ class label_history {
   // The majority type of the word's earlier occurrences: 0 none yet, 1 + type, or 5 for
   // mostly outside.
   uint8_t majority(uint64_t word_key) const;
+  // The same, leaving out one occurrence labelled `label` (the token asking).
+  uint8_t majority_without(uint64_t word_key, uint8_t label) const;
   void add(uint64_t word_key, uint8_t label);
 
  private:

@@ -9,16 +9,12 @@
 namespace newsflow {
 namespace {
 
-constexpr char magic[8] = {'N', 'F', 'N', 'E', 'R', '0', '2', '\n'};
+constexpr char magic[8] = {'N', 'F', 'N', 'E', 'R', '0', '3', '\n'};
 
 }  // namespace
 
-ner_model::ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<uint64_t> keys,
-                     std::vector<float> weights)
-    : language_(std::move(language)),
-      gazetteer_fingerprint_(gazetteer_fingerprint),
-      keys_(std::move(keys)),
-      weights_(std::move(weights)) {
+ner_weights::ner_weights(std::vector<uint64_t> keys, std::vector<float> weights)
+    : keys_(std::move(keys)), weights_(std::move(weights)) {
   size_t capacity = 16;
   while (capacity * 5 < keys_.size() * 8) capacity *= 2;
   slots_.assign(capacity, slot{0, 0});
@@ -29,6 +25,15 @@ ner_model::ner_model(std::string language, uint64_t gazetteer_fingerprint, std::
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
     slots_[i] = slot{key, static_cast<uint32_t>(r)};
   }
+}
+
+ner_model::ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<ner_weights> stages)
+    : language_(std::move(language)), gazetteer_fingerprint_(gazetteer_fingerprint), stages_(std::move(stages)) {}
+
+size_t ner_model::features() const {
+  size_t n = 0;
+  for (const ner_weights& s : stages_) n += s.keys().size();
+  return n;
 }
 
 std::expected<ner_model, std::string> ner_model::load(const std::filesystem::path& path) {
@@ -42,41 +47,56 @@ std::expected<ner_model, std::string> ner_model::load(const std::filesystem::pat
     pos += n;
     return true;
   };
+  const auto truncated = [&] { return std::unexpected(fmt::format("{} is truncated", path.string())); };
   char head[8];
-  uint32_t label_count = 0, feature_count = 0, language_length = 0;
-  if (!take(head, sizeof head) || std::memcmp(head, magic, sizeof magic) != 0)
+  uint32_t label_count = 0, language_length = 0, stage_count = 0;
+  uint64_t fingerprint = 0;
+  if (!take(head, sizeof head) || std::memcmp(head, magic, 5) != 0)
     return std::unexpected(fmt::format("{} is not a newsflow entity model", path.string()));
-  if (!take(&label_count, 4) || !take(&feature_count, 4) || !take(&language_length, 4))
-    return std::unexpected(fmt::format("{} is truncated", path.string()));
+  if (std::memcmp(head, magic, sizeof magic) != 0)
+    return std::unexpected(fmt::format("{} is a model of another format version (retrain it with this "
+                                       "release's tools/ner_train)", path.string()));
+  if (!take(&label_count, 4) || !take(&language_length, 4)) return truncated();
   if (label_count != labels)
     return std::unexpected(fmt::format("{} has {} labels, this release {}", path.string(), label_count, labels));
   if (language_length > 16) return std::unexpected(fmt::format("{} is corrupt", path.string()));
   std::string language(language_length, '\0');
-  uint64_t fingerprint = 0;
-  std::vector<uint64_t> keys(feature_count);
-  std::vector<float> weights(size_t{feature_count} * labels);
-  if (!take(language.data(), language_length) || !take(&fingerprint, 8) || !take(keys.data(), keys.size() * sizeof(uint64_t)) ||
-      !take(weights.data(), weights.size() * sizeof(float)))
-    return std::unexpected(fmt::format("{} is truncated", path.string()));
+  if (!take(language.data(), language_length) || !take(&fingerprint, 8) || !take(&stage_count, 4))
+    return truncated();
+  if (stage_count < 1 || stage_count > 2)
+    return std::unexpected(fmt::format("{} has {} stages (1 or 2 expected)", path.string(), stage_count));
+  std::vector<ner_weights> stages;
+  for (uint32_t s = 0; s < stage_count; ++s) {
+    uint32_t feature_count = 0;
+    if (!take(&feature_count, 4) || feature_count > (bytes.size() - pos) / sizeof(uint64_t)) return truncated();
+    std::vector<uint64_t> keys(feature_count);
+    std::vector<float> weights(size_t{feature_count} * labels);
+    if (!take(keys.data(), keys.size() * sizeof(uint64_t)) || !take(weights.data(), weights.size() * sizeof(float)))
+      return truncated();
+    stages.emplace_back(std::move(keys), std::move(weights));
+  }
   if (pos != bytes.size())
     return std::unexpected(fmt::format("{} has {} bytes after the model", path.string(), bytes.size() - pos));
-  return ner_model(std::move(language), fingerprint, std::move(keys), std::move(weights));
+  return ner_model(std::move(language), fingerprint, std::move(stages));
 }
 
 bool ner_model::save(const std::filesystem::path& path) const {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return false;
-  const uint32_t label_count = labels, feature_count = static_cast<uint32_t>(keys_.size()),
-                 language_length = static_cast<uint32_t>(language_.size());
+  const auto put32 = [&](uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
   out.write(magic, sizeof magic);
-  out.write(reinterpret_cast<const char*>(&label_count), 4);
-  out.write(reinterpret_cast<const char*>(&feature_count), 4);
-  out.write(reinterpret_cast<const char*>(&language_length), 4);
+  put32(labels);
+  put32(static_cast<uint32_t>(language_.size()));
   out.write(language_.data(), static_cast<std::streamsize>(language_.size()));
   out.write(reinterpret_cast<const char*>(&gazetteer_fingerprint_), 8);
-  out.write(reinterpret_cast<const char*>(keys_.data()), static_cast<std::streamsize>(keys_.size() * sizeof(uint64_t)));
-  out.write(reinterpret_cast<const char*>(weights_.data()),
-            static_cast<std::streamsize>(weights_.size() * sizeof(float)));
+  put32(static_cast<uint32_t>(stages_.size()));
+  for (const ner_weights& s : stages_) {
+    put32(static_cast<uint32_t>(s.keys().size()));
+    out.write(reinterpret_cast<const char*>(s.keys().data()),
+              static_cast<std::streamsize>(s.keys().size() * sizeof(uint64_t)));
+    out.write(reinterpret_cast<const char*>(s.weights().data()),
+              static_cast<std::streamsize>(s.weights().size() * sizeof(float)));
+  }
   return static_cast<bool>(out.flush());
 }
 

@@ -11,32 +11,17 @@
 
 namespace newsflow {
 
-// The weights of a trained entity tagger: for each feature hash, one weight per label.
-// Loaded once and shared read-only by every worker.
-//
-// File (little-endian): "NFNER02\n"; uint32 label count (ner_label::count); uint32 feature
-// count n; uint32 length and bytes of the language code; uint64 fingerprint of the gazetteer
-// it was trained with (0: none; the same list must be given at run time); n uint64 feature
-// hashes (distinct, non-zero); n x label-count float32 weights, row by row.
-//
-// In memory: an open-addressing table of hashes (at most 5/8 full) pointing at the rows, so a
-// look-up is a probe or two in 12-byte slots and one row of 68 bytes.
-class ner_model {
+// One weight table: for each feature hash, one weight per label. In memory, an
+// open-addressing table of hashes (at most 5/8 full) pointing at the rows, so a look-up is a
+// probe or two in 12-byte slots and one row of 68 bytes.
+class ner_weights {
  public:
   static constexpr uint32_t labels = ner_label::count;
 
-  // Reads a model file; the error says what is wrong with it.
-  static std::expected<ner_model, std::string> load(const std::filesystem::path& path);
-  // Builds a model from rows (keys[i] has weights[i * labels, (i + 1) * labels)).
-  ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<uint64_t> keys,
-            std::vector<float> weights);
-  // Writes the model file; false (errno set) if it cannot.
-  bool save(const std::filesystem::path& path) const;
+  // keys[i] has weights[i * labels, (i + 1) * labels).
+  ner_weights(std::vector<uint64_t> keys, std::vector<float> weights);
 
-  // Adds the weights of every known feature to scores[0..labels).
-  void score(std::span<const uint64_t> features, float* scores) const {
-    for (uint64_t f : features) add_row(f, scores);
-  }
+  // Adds the feature's row (if known) to scores[0..labels).
   void add_row(uint64_t feature, float* scores) const {
     const float* row = find(feature);
     if (row == nullptr) return;
@@ -49,10 +34,8 @@ class ner_model {
       if (slots_[i].key == 0) return nullptr;
     }
   }
-
-  const std::string& language() const { return language_; }
-  uint64_t gazetteer_fingerprint() const { return gazetteer_fingerprint_; }
-  size_t features() const { return keys_.size(); }
+  const std::vector<uint64_t>& keys() const { return keys_; }
+  const std::vector<float>& weights() const { return weights_; }
 
  private:
   struct slot {
@@ -60,12 +43,40 @@ class ner_model {
     uint32_t row;
   } __attribute__((packed));
 
-  std::string language_;
-  uint64_t gazetteer_fingerprint_ = 0;
   std::vector<uint64_t> keys_;  // in row order, as in the file
   std::vector<float> weights_;
   std::vector<slot> slots_;
   size_t mask_ = 0;
+};
+
+// A trained entity tagger: one or two stages of weights (the second stage sees the first's
+// labels of the whole document: see second_stage_features). Loaded once and shared
+// read-only by every worker.
+//
+// File (little-endian): "NFNER03\n"; uint32 label count (ner_label::count); uint32 length
+// and bytes of the language code; uint64 fingerprint of the gazetteer it was trained with
+// (0: none; the same list must be given at run time); uint32 stage count (1 or 2); per
+// stage: uint32 feature count n, n uint64 feature hashes (distinct, non-zero), n x
+// label-count float32 weights, row by row.
+class ner_model {
+ public:
+  static constexpr uint32_t labels = ner_label::count;
+
+  // Reads a model file; the error says what is wrong with it.
+  static std::expected<ner_model, std::string> load(const std::filesystem::path& path);
+  ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<ner_weights> stages);
+  // Writes the model file; false (errno set) if it cannot.
+  bool save(const std::filesystem::path& path) const;
+
+  const std::vector<ner_weights>& stages() const { return stages_; }
+  const std::string& language() const { return language_; }
+  uint64_t gazetteer_fingerprint() const { return gazetteer_fingerprint_; }
+  size_t features() const;
+
+ private:
+  std::string language_;
+  uint64_t gazetteer_fingerprint_ = 0;
+  std::vector<ner_weights> stages_;
 };
 
 }  // namespace newsflow

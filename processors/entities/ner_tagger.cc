@@ -31,7 +31,14 @@ void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t>
 void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
   tokenize_for_ner(text, tokens_);
   extractor_.extract(text, tokens_, features_);
-  greedy_decode(features_, tokens_, model_, decoder_, labels_);
+  const auto& stages = model_.stages();
+  if (stages.size() == 1) {
+    greedy_decode(features_, tokens_, stages[0], decoder_, labels_);
+  } else {
+    greedy_decode(features_, tokens_, stages[0], decoder_, first_labels_);
+    second_stage_features(features_, first_labels_, second_features_);
+    greedy_decode(second_features_, tokens_, stages[1], decoder_, labels_);
+  }
   labels_to_spans(tokens_, labels_, spans);
 }
 

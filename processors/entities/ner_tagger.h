@@ -98,7 +98,9 @@ class ner_tagger {
   std::vector<ner_token> tokens_;
   ner_feature_extractor extractor_;
   ner_document_features features_;
+  ner_document_features second_features_;
   greedy_decoder decoder_;
+  std::vector<uint8_t> first_labels_;
   std::vector<uint8_t> labels_;
 };
 

@@ -27,14 +27,16 @@ ner_model two_features() {
   w[3] = 1.5f;                     // feature 42, label 3
   w[ner_model::labels + 3] = -0.5f;  // feature 7, label 3
   w[ner_model::labels + 0] = 2.0f;   // feature 7, label 0
-  return ner_model("en", 0x1234, {42, 7}, std::move(w));
+  std::vector<ner_weights> stages;
+  stages.emplace_back(std::vector<uint64_t>{42, 7}, std::move(w));
+  return ner_model("en", 0x1234, std::move(stages));
 }
 
 TEST_F(NerModelTest, ScoresAddTheRowsOfKnownFeatures) {
   const ner_model m = two_features();
   float scores[ner_model::labels] = {};
   const uint64_t features[] = {42, 7, 99};  // 99 is unknown: ignored
-  m.score(features, scores);
+  for (uint64_t f : features) m.stages()[0].add_row(f, scores);
   EXPECT_FLOAT_EQ(scores[3], 1.0f);
   EXPECT_FLOAT_EQ(scores[0], 2.0f);
   EXPECT_FLOAT_EQ(scores[1], 0.0f);
@@ -49,7 +51,7 @@ TEST_F(NerModelTest, SavedModelLoadsBackTheSame) {
   EXPECT_EQ(loaded->gazetteer_fingerprint(), 0x1234u);
   float scores[ner_model::labels] = {};
   const uint64_t features[] = {42, 7};
-  loaded->score(features, scores);
+  for (uint64_t f : features) loaded->stages()[0].add_row(f, scores);
   EXPECT_FLOAT_EQ(scores[3], 1.0f);
 }
 
