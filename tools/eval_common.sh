@@ -3,6 +3,8 @@
 #   eval_workdir                       sets $work: $OUT_DIR (kept) or a temporary directory
 #   eval_config "CHAIN ENTRY"          writes $work/config.yaml: normalize + that entry, no
 #                                      pipeline info in the output
+#   eval_process INPUT WHAT            runs newsflowd process with it: $work/out.jsonl and
+#                                      errors.jsonl, and prints "N WHAT, R rejected, T s wall"
 # and sets $root (the repository), $newsflowd ($NEWSFLOWD or the build's) and $python.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 newsflowd="${NEWSFLOWD:-$root/build/app/newsflowd}"
@@ -29,4 +31,13 @@ chain:
   - normalize
   - $1
 YAML
+}
+
+eval_process() {
+  local start end
+  start=$(date +%s.%N)
+  "$newsflowd" process --config "$work/config.yaml" --input "$1" --output "$work/out.jsonl" \
+    --errors "$work/errors.jsonl" --quiet
+  end=$(date +%s.%N)
+  echo "newsflowd process: $(wc -l < "$1") $2, $(wc -l < "$work/errors.jsonl") rejected, $(echo "$end - $start" | bc) s wall"
 }

@@ -27,13 +27,7 @@ need "$newsflowd" binary "build first"
 eval_workdir
 eval_config "{type: dedup, policy: mark${DEDUP_OPTIONS:+, $DEDUP_OPTIONS}}"
 
-start=$(date +%s.%N)
-"$newsflowd" process --config "$work/config.yaml" --input "$stream" --output "$work/out.jsonl" \
-  --errors "$work/errors.jsonl" --quiet
-end=$(date +%s.%N)
-n=$(wc -l < "$stream")
-rejected=$(wc -l < "$work/errors.jsonl")
-echo "newsflowd process: $n messages, $rejected rejected, $(echo "$end - $start" | bc) s wall"
+eval_process "$stream" messages
 
 "$python" -c 'import json, sys
 for line in sys.stdin:

@@ -30,10 +30,5 @@ else
   eval_config "{type: entities, default_language: $language}"
 fi
 
-start=$(date +%s.%N)
-"$newsflowd" process --config "$work/config.yaml" --input "$articles" --output "$work/out.jsonl" \
-  --errors "$work/errors.jsonl" --quiet
-end=$(date +%s.%N)
-n=$(wc -l < "$articles")
-echo "newsflowd process: $n articles, $(wc -l < "$work/errors.jsonl") rejected, $(echo "$end - $start" | bc) s wall"
+eval_process "$articles" articles
 "$python" "$score_py" "$articles" "$work/out.jsonl" "$@"

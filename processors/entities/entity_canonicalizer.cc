@@ -2,12 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "processors/entities/ner_labels.h"
+#include "processors/entities/tab_lines.h"
 
 namespace newsflow {
 namespace {
@@ -59,28 +56,19 @@ std::string entity_canonicalizer::alias_key(std::string_view text) {
 std::expected<std::shared_ptr<const entity_canonicalizer>, std::string> entity_canonicalizer::parse(
     std::string_view text) {
   auto c = std::make_shared<entity_canonicalizer>();
-  size_t line_number = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-    const size_t tab = line.find('\t');
-    if (tab == std::string_view::npos || tab == 0 || tab + 1 == line.size())
-      return std::unexpected(fmt::format("line {}: expected alias<TAB>canonical", line_number));
-    c->aliases_[alias_key(line.substr(0, tab))] = std::string(line.substr(tab + 1));
-  }
+  const auto read = for_each_tab_line(text, [&](std::string_view alias, std::string_view canonical) {
+    c->aliases_[alias_key(alias)] = std::string(canonical);
+    return std::string();
+  });
+  if (!read) return std::unexpected(read.error());
   return std::shared_ptr<const entity_canonicalizer>(std::move(c));
 }
 
 std::expected<std::shared_ptr<const entity_canonicalizer>, std::string> entity_canonicalizer::load(
     const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto c = parse(text);
+  const auto text = read_whole_file(path);
+  if (!text) return std::unexpected(text.error());
+  auto c = parse(*text);
   if (!c) return std::unexpected(fmt::format("{}: {}", path.string(), c.error()));
   return c;
 }
@@ -95,16 +83,20 @@ void entity_canonicalizer::resolve(std::vector<entity_mention>& mentions) const 
     m.canonical = plain(m.text);
   }
   // People: a mention whose words (titles aside) end another, longer person mention.
+  const auto name_words = [](const std::string& name) {
+    std::vector<std::string_view> words = words_of(name);
+    while (words.size() > 1 && title_word(words.front())) words.erase(words.begin());
+    return words;
+  };
   for (entity_mention& m : mentions) {
     if (m.type != person) continue;
-    std::vector<std::string_view> words = words_of(m.canonical);
-    while (words.size() > 1 && title_word(words.front())) words.erase(words.begin());
+    const std::vector<std::string_view> words = name_words(m.canonical);
     if (words.empty()) continue;
     const std::string* full = nullptr;
     bool ambiguous = false;
     for (const entity_mention& other : mentions) {
       if (other.type != person || &other == &m) continue;
-      const std::vector<std::string_view> longer = words_of(other.canonical);
+      const std::vector<std::string_view> longer = name_words(other.canonical);
       if (longer.size() <= words.size()) continue;
       if (!std::equal(words.begin(), words.end(), longer.end() - static_cast<ptrdiff_t>(words.size())))
         continue;

@@ -5,14 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <unordered_map>
 
 #include "processors/entities/ner_features.h"
 #include "processors/entities/ner_tokenizer.h"
+#include "processors/entities/tab_lines.h"
 
 namespace newsflow {
 
@@ -34,31 +31,21 @@ std::expected<gazetteer, std::string> gazetteer::parse(std::string_view text) {
   g.fingerprint_ = XXH3_64bits(text.data(), text.size());
   std::unordered_map<uint64_t, uint16_t> phrases;
   std::vector<ner_token> tokens;
-  size_t line_number = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-    if (line.empty()) continue;
-    const size_t tab = line.find('\t');
-    if (tab == std::string_view::npos || tab == 0 || tab + 1 == line.size())
-      return std::unexpected(fmt::format("line {}: expected category<TAB>phrase", line_number));
-    const std::string_view category = line.substr(0, tab), phrase = line.substr(tab + 1);
+  const auto read = for_each_tab_line(text, [&](std::string_view category, std::string_view phrase) {
     auto it = std::find(g.categories_.begin(), g.categories_.end(), category);
     if (it == g.categories_.end()) {
-      if (g.categories_.size() == max_categories)
-        return std::unexpected(fmt::format("line {}: more than {} categories", line_number, max_categories));
+      if (g.categories_.size() == max_categories) return fmt::format("more than {} categories", max_categories);
       g.categories_.emplace_back(category);
       it = g.categories_.end() - 1;
     }
     tokenize_for_ner(phrase, tokens);
-    if (tokens.empty() || tokens.size() > max_words) continue;  // longer phrases never match
+    if (tokens.empty() || tokens.size() > max_words) return std::string();  // longer phrases never match
     uint64_t key = 0;
     for (const ner_token& t : tokens) key = extend(key, ner_word_key(phrase.substr(t.begin, t.end - t.begin)));
     phrases[key] |= static_cast<uint16_t>(1u << (it - g.categories_.begin()));
-  }
+    return std::string();
+  });
+  if (!read) return std::unexpected(read.error());
   size_t capacity = 16;
   while (capacity < 2 * phrases.size()) capacity *= 2;
   g.slots_.assign(capacity, slot{0, 0});
@@ -72,10 +59,9 @@ std::expected<gazetteer, std::string> gazetteer::parse(std::string_view text) {
 }
 
 std::expected<gazetteer, std::string> gazetteer::load(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto g = parse(text);
+  const auto text = read_whole_file(path);
+  if (!text) return std::unexpected(text.error());
+  auto g = parse(*text);
   if (!g) return std::unexpected(fmt::format("{}: {}", path.string(), g.error()));
   return g;
 }
