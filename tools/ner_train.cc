@@ -3,6 +3,7 @@
 //   build/tools/ner_train --train TRAIN.articles.jsonl --dev DEV.articles.jsonl
 //       --language en --out models/ner-en.bin [--epochs 12] [--seed 1]   (one command line)
 //       [--gazetteers models/gazetteers.tsv]   (name lists as features; needed again at run time)
+//       [--clusters models/word-clusters-en.tsv]   (word clusters as features; idem)
 //       [--stages 2]   (1: one tagger; 2: a second one that sees the first's labels)
 //       [--predict DEV_PREDICTIONS.jsonl]   (the saved model's dev entities, for score.py)
 //
@@ -63,7 +64,8 @@ struct load_stats {
   size_t documents = 0, tokens = 0, entities = 0, misaligned = 0;
 };
 
-std::vector<document> load(const std::string& path, const gazetteer* names, load_stats& stats) {
+std::vector<document> load(const std::string& path, const gazetteer* names, const word_clusters* clusters,
+                           load_stats& stats) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string json;
   if (simdjson::padded_string::load(path).get(json)) {
@@ -71,7 +73,7 @@ std::vector<document> load(const std::string& path, const gazetteer* names, load
     std::exit(2);
   }
   std::vector<document> docs;
-  ner_feature_extractor extractor(names);
+  ner_feature_extractor extractor(names, clusters);
   simdjson::ondemand::document_stream stream;
   if (parser.iterate_many(json).get(stream)) std::exit(2);
   for (auto item : stream) {
@@ -252,11 +254,11 @@ scores evaluate(const std::vector<document>& docs, int stage, const Weights& w) 
 // {"id", "entities": [{"start", "end", "type"}]} per document, code point offsets: the
 // saved model through ner_tagger, as the processor runs it.
 void write_predictions(const std::vector<document>& docs, const ner_model& model, const gazetteer* names,
-                       const std::string& path) {
+                       const word_clusters* clusters, const std::string& path) {
   FILE* out = std::fopen(path.c_str(), "w");
   if (out == nullptr) std::exit(1);
   std::vector<ner_span> spans;
-  ner_tagger tagger(model, names);
+  ner_tagger tagger(model, names, clusters);
   for (const document& d : docs) {
     tagger.tag(d.text, spans);
     const auto cp = [&](uint32_t byte) {
@@ -319,7 +321,7 @@ perceptron train_fixed(const std::vector<document>& docs, std::vector<size_t> in
 }
 
 int run(int argc, char** argv) {
-  std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path;
+  std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path, clusters_path;
   int epochs = 12;
   int stage_count = 2;
   uint32_t seed = 1;
@@ -333,6 +335,7 @@ int run(int argc, char** argv) {
     else if (flag == "--seed") seed = static_cast<uint32_t>(std::atoi(value.c_str()));
     else if (flag == "--predict") predict_path = value;
     else if (flag == "--gazetteers") gazetteer_path = value;
+    else if (flag == "--clusters") clusters_path = value;
     else if (flag == "--stages") stage_count = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "ner_train: unknown flag %s\n", flag.c_str());
@@ -353,11 +356,21 @@ int run(int argc, char** argv) {
     }
     names = std::move(*loaded);
   }
+  std::optional<word_clusters> clusters;
+  if (!clusters_path.empty()) {
+    auto loaded = word_clusters::load(clusters_path);
+    if (!loaded) {
+      std::fprintf(stderr, "ner_train: %s\n", loaded.error().c_str());
+      return 2;
+    }
+    clusters = std::move(*loaded);
+  }
   const gazetteer* lists = names ? &*names : nullptr;
-  const uint64_t fingerprint = names ? names->fingerprint() : 0;
+  const word_clusters* word_classes = clusters ? &*clusters : nullptr;
+  const uint64_t fingerprint = resources_fingerprint(lists, word_classes);
   load_stats train_stats, dev_stats;
-  auto train = load(train_path, lists, train_stats);
-  auto dev = load(dev_path, lists, dev_stats);
+  auto train = load(train_path, lists, word_classes, train_stats);
+  auto dev = load(dev_path, lists, word_classes, dev_stats);
   std::printf("train: %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
               train_stats.documents, train_stats.tokens, train_stats.entities, train_stats.misaligned);
   std::printf("dev:   %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
@@ -405,7 +418,7 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "ner_train: %s\n", saved.error().c_str());
       return 1;
     }
-    write_predictions(dev, *saved, lists, predict_path);
+    write_predictions(dev, *saved, lists, word_classes, predict_path);
   }
   return 0;
 }

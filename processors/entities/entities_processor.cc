@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "pipeline/model_path.h"
+#include "processors/entities/ner_features.h"
 #include "processors/entities/ner_tagger.h"
 
 namespace newsflow {
@@ -76,7 +77,8 @@ process_result entities_processor::process(article& a) {
 
   static thread_local std::unordered_map<tagger_key, std::unique_ptr<ner_tagger>, tagger_key_hash> taggers;
   auto& tagger = taggers[tagger_key{resources_->serial, model->second.get()}];
-  if (!tagger) tagger = std::make_unique<ner_tagger>(*model->second, resources_->names.get());
+  if (!tagger)
+    tagger = std::make_unique<ner_tagger>(*model->second, resources_->names.get(), resources_->clusters.get());
 
   static thread_local std::vector<ner_span> spans;
   static thread_local std::vector<found_entity> found;
@@ -151,6 +153,8 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
     model_files[language] = resolve(file, fmt::format("{}.models.{}", path, language));
   const std::string names_file = parsed.gazetteers.empty() ? "" : resolve(parsed.gazetteers, path + ".gazetteers");
   const std::string aliases_file = parsed.aliases.empty() ? "" : resolve(parsed.aliases, path + ".aliases");
+  const std::string clusters_file =
+      parsed.word_clusters.empty() ? "" : resolve(parsed.word_clusters, path + ".word_clusters");
   if (errors.all().size() != errors_before) return nullptr;
 
   static std::mutex mutex;
@@ -168,6 +172,14 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
       }
       r->names = std::make_shared<const gazetteer>(std::move(*names));
     }
+    if (!clusters_file.empty()) {
+      auto clusters = word_clusters::load(clusters_file);
+      if (!clusters) {
+        errors.add(path + ".word_clusters", clusters.error());
+        return nullptr;
+      }
+      r->clusters = std::make_shared<const word_clusters>(std::move(*clusters));
+    }
     if (!aliases_file.empty()) {
       auto aliases = entity_canonicalizer::load(aliases_file);
       if (!aliases) {
@@ -183,11 +195,13 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
         errors.add(where, model.error());
         return nullptr;
       }
-      const uint64_t want = r->names ? r->names->fingerprint() : 0;
+      const uint64_t want = resources_fingerprint(r->names.get(), r->clusters.get());
       if (model->gazetteer_fingerprint() != want) {
-        errors.add(where, fmt::format("{} was trained with other name lists than {} (retrain it, or "
-                                      "set gazetteers to the file it was trained with)",
-                                      file, names_file.empty() ? std::string("none") : names_file));
+        errors.add(where, fmt::format("{} was trained with other name lists or word clusters than {} and {} "
+                                      "(retrain it, or set gazetteers and word_clusters to the files it "
+                                      "was trained with)",
+                                      file, names_file.empty() ? std::string("none") : names_file,
+                                      clusters_file.empty() ? std::string("none") : clusters_file));
         return nullptr;
       }
       r->models[language] = std::make_shared<const ner_model>(std::move(*model));

@@ -14,15 +14,17 @@
 #include "processors/entities/entity_canonicalizer.h"
 #include "processors/entities/gazetteer.h"
 #include "processors/entities/ner_model.h"
+#include "processors/entities/word_clusters.h"
 
 namespace newsflow {
 
 // What the entities processor shares across workers: the models by language, the name
-// lists they were trained with, the alias table. Loaded once per process.
+// lists and word clusters they were trained with, the alias table. Loaded once per process.
 struct entities_resources {
   uint64_t serial = 0;  // unique per load: workers cache their taggers under it
   std::map<std::string, std::shared_ptr<const ner_model>> models;  // by language code
   std::shared_ptr<const gazetteer> names;                          // may be null
+  std::shared_ptr<const word_clusters> clusters;                   // may be null
   std::shared_ptr<const entity_canonicalizer> aliases = std::make_shared<entity_canonicalizer>();
 };
 

@@ -48,6 +48,11 @@ enum tmpl : uint64_t {
   first_around,
   first_word_majority,
   first_word_majority_shape,
+  cluster_coarse,
+  cluster_fine,
+  cluster_fine_shape,
+  prev_cluster,
+  next_cluster,
 };
 
 uint64_t key(uint64_t t, std::string_view value) { return XXH3_64bits_withSeed(value.data(), value.size(), t); }
@@ -123,6 +128,12 @@ uint64_t ner_word_key(std::string_view token) {
   return key(word_lower, scratch_lower);
 }
 
+uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters) {
+  if (names == nullptr && clusters == nullptr) return 0;
+  if (clusters == nullptr) return names->fingerprint();  // as models trained before clusters
+  return combine(0x636c757374657273ULL, names ? names->fingerprint() : 0, clusters->fingerprint());
+}
+
 void ner_feature_extractor::mark_names(std::span<const ner_token> tokens, size_t n) {
   name_bits_.assign(n, 0);
   if (names_ == nullptr) return;
@@ -169,6 +180,9 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
     out.shape_keys[i] = t.short_key;
   }
   mark_names(tokens, n);
+  cluster_of_.assign(n, 0);
+  if (clusters_ != nullptr)
+    for (size_t i = 0; i < n; ++i) cluster_of_[i] = clusters_->of(info_[i].lower_key);
   // Lines written in capitals (headlines, datelines): letters mostly upper case.
   caps_line_.assign(n, 0);
   for (size_t i = 0; i < n;) {
@@ -234,6 +248,14 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
     if (caps_line_[i]) h.push_back(combine(caps_line_shape, t.short_key, 0));
     h.push_back(combine(shape_trigram, combine(0, shape_at(k - 1), t.short_key), shape_at(k + 1)));
     h.push_back(combine(document_case, case_seen_[case_slot(t.lower_key | 1)], t.short_key));
+    if (clusters_ != nullptr) {
+      const uint32_t c = cluster_of_[i];
+      h.push_back(combine(cluster_coarse, c >> 16, 0));
+      h.push_back(combine(cluster_fine, c & 0xFFFF, 0));
+      h.push_back(combine(cluster_fine_shape, c & 0xFFFF, t.short_key));
+      h.push_back(combine(prev_cluster, i > 0 ? cluster_of_[i - 1] & 0xFFFF : boundary_key, 0));
+      h.push_back(combine(next_cluster, i + 1 < n ? cluster_of_[i + 1] & 0xFFFF : boundary_key, 0));
+    }
     for (uint64_t b = name_bits_[i]; b != 0; b &= b - 1) {
       const auto bit = static_cast<uint64_t>(std::countr_zero(b));
       h.push_back(combine(name_list, bit, 0));

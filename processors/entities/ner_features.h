@@ -8,6 +8,7 @@
 
 #include "processors/entities/gazetteer.h"
 #include "processors/entities/ner_tokenizer.h"
+#include "processors/entities/word_clusters.h"
 
 namespace newsflow {
 
@@ -36,7 +37,9 @@ class ner_feature_extractor {
  public:
   // With a gazetteer, tokens inside a listed phrase also get its category and their place
   // in it (B/I/L/U, longest phrase per category from each start).
-  explicit ner_feature_extractor(const gazetteer* names = nullptr) : names_(names) {}
+  // With word clusters, each token and its neighbours also get their clusters.
+  explicit ner_feature_extractor(const gazetteer* names = nullptr, const word_clusters* clusters = nullptr)
+      : names_(names), clusters_(clusters) {}
   void extract(std::string_view text, std::span<const ner_token> tokens, ner_document_features& out);
 
  private:
@@ -49,6 +52,8 @@ class ner_feature_extractor {
   void mark_names(std::span<const ner_token> tokens, size_t n);
 
   const gazetteer* names_;
+  const word_clusters* clusters_;
+  std::vector<uint32_t> cluster_of_;
   std::vector<token_info> info_;
   std::vector<uint8_t> caps_line_;
   std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
@@ -62,6 +67,9 @@ class ner_feature_extractor {
 // word elsewhere in the document, before or after.
 void second_stage_features(const ner_document_features& first_features, std::span<const uint8_t> first_labels,
                            ner_document_features& out);
+
+// What a model records of the lists and clusters it was trained with (0: neither).
+uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters);
 
 // The key of a token's lower-cased form (its word feature; gazetteer phrases are made of these).
 uint64_t ner_word_key(std::string_view token);

@@ -54,8 +54,9 @@ class ner_weights {
 // read-only by every worker.
 //
 // File (little-endian): "NFNER03\n"; uint32 label count (ner_label::count); uint32 length
-// and bytes of the language code; uint64 fingerprint of the gazetteer it was trained with
-// (0: none; the same list must be given at run time); uint32 stage count (1 or 2); per
+// and bytes of the language code; uint64 fingerprint of the gazetteer and word clusters it
+// was trained with (resources_fingerprint; 0: none; the same files must be given at run
+// time); uint32 stage count (1 or 2); per
 // stage: uint32 feature count n, n uint64 feature hashes (distinct, non-zero), n x
 // label-count float32 weights, row by row.
 class ner_model {

@@ -86,8 +86,9 @@ void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t>
 // thread (scratch buffers); the model is shared.
 class ner_tagger {
  public:
-  // `names`: the gazetteer the model was trained with (null if none).
-  ner_tagger(const ner_model& model, const gazetteer* names) : model_(model), extractor_(names) {}
+  // `names`, `clusters`: the gazetteer and word clusters the model was trained with (null if none).
+  ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters = nullptr)
+      : model_(model), extractor_(names, clusters) {}
   // Entities of `text` (cleared first), in text order.
   void tag(std::string_view text, std::vector<ner_span>& spans);
   // Tokens of the text last tagged.

@@ -163,11 +163,15 @@ TEST_F(EntitiesProcessorTest, MissingOrMismatchedFilesAreErrorsNamingTheOption) 
   ASSERT_FALSE(errors.all().empty());
   EXPECT_NE(errors.all().back().find("chain[3].models.en"), std::string::npos) << errors.all().back();
   errors = config_errors();
-  // The English model was trained with the name lists: without them it must be refused.
+  // The English model was trained with the name lists and clusters: without them it must be refused.
   EXPECT_EQ(make("{type: entities, models: {en: models/ner-en.bin}, gazetteers: ''}"), nullptr);
   ASSERT_FALSE(errors.all().empty());
   EXPECT_NE(errors.all().back().find("chain[3].models.en"), std::string::npos) << errors.all().back();
-  EXPECT_NE(errors.all().back().find("other name lists"), std::string::npos);
+  errors = config_errors();
+  EXPECT_EQ(make("{type: entities, models: {en: models/ner-en.bin}, word_clusters: ''}"), nullptr);
+  ASSERT_FALSE(errors.all().empty());
+  EXPECT_NE(errors.all().back().find("chain[3].models.en"), std::string::npos) << errors.all().back();
+  EXPECT_NE(errors.all().back().find("other name lists or word clusters"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace newsflow {
+
+// Word clusters for the entity tagger (models/word-clusters-en.tsv, built by
+// tools/build_word_clusters.sh from GloVe vectors): each known word, lower-cased, has a
+// coarse (64) and a fine (512) cluster. Immutable once loaded; shared by every worker.
+class word_clusters {
+ public:
+  // "word<TAB>coarse fine" lines. The error names the line that is wrong.
+  static std::expected<word_clusters, std::string> load(const std::filesystem::path& path);
+  static std::expected<word_clusters, std::string> parse(std::string_view text);
+
+  // The clusters of the word with this key (ner_word_key): (coarse + 1) << 16 | (fine + 1),
+  // or 0 for a word the embeddings do not know.
+  uint32_t of(uint64_t word_key) const {
+    const auto it = clusters_.find(word_key);
+    return it == clusters_.end() ? 0 : it->second;
+  }
+  uint64_t fingerprint() const { return fingerprint_; }
+  size_t size() const { return clusters_.size(); }
+
+ private:
+  std::unordered_map<uint64_t, uint32_t> clusters_;
+  uint64_t fingerprint_ = 0;
+};
+
+}  // namespace newsflow
