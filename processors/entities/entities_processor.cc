@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <type_traits>
 #include <unordered_map>
 
 #include "pipeline/model_path.h"
@@ -164,30 +165,26 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
   if (!resources) {
     auto r = std::make_shared<entities_resources>();
     r->serial = next_serial++;
-    if (!names_file.empty()) {
-      auto names = gazetteer::load(names_file);
-      if (!names) {
-        errors.add(path + ".gazetteers", names.error());
-        return nullptr;
+    // Loads an optional data file into `into`; false (error added under its option) if bad.
+    const auto load = [&](const std::string& file, const char* option, auto loader, auto& into) {
+      if (file.empty()) return true;
+      auto loaded = loader(file);
+      if (!loaded) {
+        errors.add(path + option, loaded.error());
+        return false;
       }
-      r->names = std::make_shared<const gazetteer>(std::move(*names));
-    }
-    if (!clusters_file.empty()) {
-      auto clusters = word_clusters::load(clusters_file);
-      if (!clusters) {
-        errors.add(path + ".word_clusters", clusters.error());
-        return nullptr;
+      using value = std::remove_cvref_t<decltype(*loaded)>;
+      if constexpr (std::is_same_v<value, std::remove_cvref_t<decltype(into)>>) {
+        into = std::move(*loaded);
+      } else {
+        into = std::make_shared<const value>(std::move(*loaded));
       }
-      r->clusters = std::make_shared<const word_clusters>(std::move(*clusters));
-    }
-    if (!aliases_file.empty()) {
-      auto aliases = entity_canonicalizer::load(aliases_file);
-      if (!aliases) {
-        errors.add(path + ".aliases", aliases.error());
-        return nullptr;
-      }
-      r->aliases = *aliases;
-    }
+      return true;
+    };
+    if (!load(names_file, ".gazetteers", &gazetteer::load, r->names) ||
+        !load(clusters_file, ".word_clusters", &word_clusters::load, r->clusters) ||
+        !load(aliases_file, ".aliases", &entity_canonicalizer::load, r->aliases))
+      return nullptr;
     for (const auto& [language, file] : model_files) {
       auto model = ner_model::load(file);
       const std::string where = fmt::format("{}.models.{}", path, language);

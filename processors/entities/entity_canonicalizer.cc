@@ -1,6 +1,5 @@
 #include "processors/entities/entity_canonicalizer.h"
 
-#include <fmt/format.h>
 
 
 #include "processors/entities/ner_labels.h"
@@ -66,11 +65,7 @@ std::expected<std::shared_ptr<const entity_canonicalizer>, std::string> entity_c
 
 std::expected<std::shared_ptr<const entity_canonicalizer>, std::string> entity_canonicalizer::load(
     const std::filesystem::path& path) {
-  const auto text = read_whole_file(path);
-  if (!text) return std::unexpected(text.error());
-  auto c = parse(*text);
-  if (!c) return std::unexpected(fmt::format("{}: {}", path.string(), c.error()));
-  return c;
+  return load_data_file(path, &entity_canonicalizer::parse);
 }
 
 void entity_canonicalizer::resolve(std::vector<entity_mention>& mentions) const {

@@ -59,11 +59,7 @@ std::expected<gazetteer, std::string> gazetteer::parse(std::string_view text) {
 }
 
 std::expected<gazetteer, std::string> gazetteer::load(const std::filesystem::path& path) {
-  const auto text = read_whole_file(path);
-  if (!text) return std::unexpected(text.error());
-  auto g = parse(*text);
-  if (!g) return std::unexpected(fmt::format("{}: {}", path.string(), g.error()));
-  return g;
+  return load_data_file(path, &gazetteer::parse);
 }
 
 }  // namespace newsflow

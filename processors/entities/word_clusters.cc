@@ -2,7 +2,6 @@
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
-#include <fmt/format.h>
 
 #include <charconv>
 
@@ -30,11 +29,7 @@ std::expected<word_clusters, std::string> word_clusters::parse(std::string_view 
 }
 
 std::expected<word_clusters, std::string> word_clusters::load(const std::filesystem::path& path) {
-  const auto text = read_whole_file(path);
-  if (!text) return std::unexpected(text.error());
-  auto c = parse(*text);
-  if (!c) return std::unexpected(fmt::format("{}: {}", path.string(), c.error()));
-  return c;
+  return load_data_file(path, &word_clusters::parse);
 }
 
 }  // namespace newsflow
