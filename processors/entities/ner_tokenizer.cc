@@ -29,12 +29,15 @@ bool dash(int32_t cp) { return cp == 0x2013 || cp == 0x2014; }
 
 bool apostrophe(int32_t cp) { return cp == '\'' || cp == 0x2019; }
 
-// Words that keep their final period (lower-cased, without it).
-constexpr std::array<std::string_view, 44> abbreviations = {
-    "mr",   "mrs",  "ms",   "dr",   "prof", "sr",  "jr",   "st",  "mt",   "ft",  "inc",
-    "corp", "co",   "ltd",  "plc",  "bros", "gen", "gov",  "sen", "rep",  "rev", "lt",
-    "col",  "capt", "sgt",  "maj",  "adm",  "jan", "feb",  "mar", "apr",  "jun", "jul",
-    "aug",  "sep",  "sept", "oct",  "nov",  "dec", "vs",   "etc", "dept", "no",  "approx"};
+// Words that keep their final period (lower-cased, without it): English, Spanish and Dutch
+// titles and abbreviations, and the club prefixes of sports tables ("FC. Barcelona").
+constexpr std::array<std::string_view, 64> abbreviations = {
+    "mr",   "mrs",  "ms",   "dr",   "prof", "sr",  "jr",   "st",   "mt",   "ft",   "inc",
+    "corp", "co",   "ltd",  "plc",  "bros", "gen", "gov",  "sen",  "rep",  "rev",  "lt",
+    "col",  "capt", "sgt",  "maj",  "adm",  "jan", "feb",  "mar",  "apr",  "jun",  "jul",
+    "aug",  "sep",  "sept", "oct",  "nov",  "dec", "vs",   "etc",  "dept", "no",   "approx",
+    "sra",  "srta", "dña",  "avda", "cía",  "pág", "núm",  "dhr",  "mevr", "drs",  "ir",
+    "nr",   "blz",  "bijv", "fc",   "bm",   "cb",  "cd",   "ud",   "sd"};
 
 // The code point ending at byte `end` (exclusive): its first byte's position.
 size_t last_cp_start(std::string_view s, size_t begin, size_t end) {

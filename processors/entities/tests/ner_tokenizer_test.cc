@@ -33,6 +33,15 @@ TEST(NerTokenizer, KeepsAbbreviationsHyphensAndNumbers) {
             (list{"all-rounder", "1996-08-30", "3.5", "1,000", "."}));
 }
 
+TEST(NerTokenizer, KeepsSpanishAndDutchAbbreviationsAndClubPrefixes) {
+  const std::string text = "El Sr. Pérez y drs. Jansen ganaron al FC. Barcelona.";
+  EXPECT_EQ(words(text), (list{"El", "Sr.", "Pérez", "y", "drs.", "Jansen", "ganaron", "al", "FC.", "Barcelona",
+                               "."}));
+  std::vector<ner_token> tokens;
+  tokenize_for_ner(text, tokens);
+  for (size_t i = 1; i < tokens.size(); ++i) EXPECT_FALSE(tokens[i].sentence_start) << i;
+}
+
 TEST(NerTokenizer, SplitsClitics) {
   EXPECT_EQ(words("England's Israel\u2019s don't they're"),
             (list{"England", "'s", "Israel", "\u2019s", "do", "n't", "they", "'re"}));
