@@ -4,6 +4,7 @@
 #include <xxhash.h>
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <bit>
 
 #include "pipeline/utf8.h"
@@ -53,7 +54,12 @@ enum tmpl : uint64_t {
   cluster_fine_shape,
   prev_cluster,
   next_cluster,
+  elsewhere_prev,
+  elsewhere_next,
 };
+
+// Context aggregation looks at this many other occurrences of a word on each side.
+constexpr size_t aggregated_occurrences = 4;
 
 uint64_t key(uint64_t t, std::string_view value) { return XXH3_64bits_withSeed(value.data(), value.size(), t); }
 uint64_t combine(uint64_t t, uint64_t a, uint64_t b) {
@@ -221,10 +227,31 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
   const auto shape_at = [&](ptrdiff_t k) {
     return k < 0 || k >= static_cast<ptrdiff_t>(n) ? boundary_key : info_[static_cast<size_t>(k)].short_key;
   };
+  // Context aggregation (Ratinov & Roth): a capitalised word also gets the neighbours of its
+  // other occurrences in the document ("Mr. Blinken" there helps "Blinken said" here).
+  occurrences_.clear();
+  for (size_t i = 0; i < n; ++i)
+    if (!info_[i].short_shape.empty() && info_[i].short_shape[0] == 'X')
+      occurrences_.emplace_back(info_[i].lower_key, static_cast<uint32_t>(i));
+  std::sort(occurrences_.begin(), occurrences_.end());
+  occurrence_at_.assign(n, UINT32_MAX);
+  for (size_t g = 0; g < occurrences_.size(); ++g) occurrence_at_[occurrences_[g].second] = static_cast<uint32_t>(g);
   for (size_t i = 0; i < n; ++i) {
     const token_info& t = info_[i];
     const auto k = static_cast<ptrdiff_t>(i);
     auto& h = out.hashes;
+    if (const uint32_t g = occurrence_at_[i]; g != UINT32_MAX) {
+      const uint64_t w = t.lower_key;
+      const auto aggregate = [&](size_t other) {
+        if (tokens[other].sentence_start) return;  // nothing before it to learn from
+        h.push_back(combine(elsewhere_prev, word_at(static_cast<ptrdiff_t>(other) - 1), 0));
+      };
+      for (size_t d = 1; d <= aggregated_occurrences && g >= d && occurrences_[g - d].first == w; ++d)
+        aggregate(occurrences_[g - d].second);
+      for (size_t d = 1; d <= aggregated_occurrences && g + d < occurrences_.size() && occurrences_[g + d].first == w;
+           ++d)
+        aggregate(occurrences_[g + d].second);
+    }
     h.push_back(bias);
     h.push_back(t.lower_key);
     h.push_back(key(word_as_written, text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));

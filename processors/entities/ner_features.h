@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "processors/entities/gazetteer.h"
@@ -59,6 +60,8 @@ class ner_feature_extractor {
   std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
   std::vector<uint64_t> case_keys_;      // document case table: word key
   std::vector<uint8_t> case_seen_;       // bit 0 lower, 1 capitalised, 2 all upper
+  std::vector<std::pair<uint64_t, uint32_t>> occurrences_;  // (word key, token) of capitalised words
+  std::vector<uint32_t> occurrence_at_;                     // token -> its index in occurrences_
 };
 
 // A second stage's features (Ratinov & Roth's two-stage prediction aggregation): token i's

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,29 @@ TEST(NerFeatures, TokensGetTheirFeatures) {
   const std::string upper = "ZÜRICH";
   extractor.extract(upper, std::vector<ner_token>{{0, static_cast<uint32_t>(upper.size()), true, true}}, f2);
   EXPECT_EQ(f2.word_keys[0], features.word_keys[0]);
+}
+
+// Context aggregation: a capitalised word also sees the words before its other occurrences.
+TEST(NerFeatures, CapitalisedWordsSeeTheirOtherOccurrences) {
+  const auto first_token_features = [](const std::string& text) {
+    std::vector<ner_token> tokens;
+    tokenize_for_ner(text, tokens);
+    ner_feature_extractor extractor;
+    ner_document_features features;
+    extractor.extract(text, tokens, features);
+    const auto f = features.of(0);
+    std::vector<uint64_t> out(f.begin(), f.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // "Blinken" opens the text each time; only the words before its second occurrence differ.
+  const auto by_title = first_token_features("Blinken spoke . Then Mr. Blinken left .");
+  const auto by_verb = first_token_features("Blinken spoke . Then met Blinken left .");
+  EXPECT_NE(by_title, by_verb);
+  // Lower-case words do not: "spoke" elsewhere changes nothing for the first "spoke".
+  const auto plain_a = first_token_features("spoke Blinken . Then Mr. spoke left .");
+  const auto plain_b = first_token_features("spoke Blinken . Then met spoke left .");
+  EXPECT_EQ(plain_a, plain_b);
 }
 
 }  // namespace
