@@ -5,6 +5,7 @@
 //       [--gazetteers models/gazetteers.tsv]   (name lists as features; needed again at run time)
 //       [--clusters models/word-clusters-en.tsv]   (word clusters as features; idem)
 //       [--stages 2]   (1: one tagger; 2: a second one that sees the first's labels)
+//       [--ensemble 1]   (members per stage, trained with other shuffles; the model is their mean)
 //       [--predict DEV_PREDICTIONS.jsonl]   (the saved model's dev entities, for score.py)
 //
 // Input: JSON Lines of {"id", "text", "gold_entities": [{"start", "end", "type"}]} with
@@ -320,10 +321,30 @@ perceptron train_fixed(const std::vector<document>& docs, std::vector<size_t> in
   return p;
 }
 
+// `members` runs of train_stage with different shuffling seeds, averaged. best_epoch is
+// the members' mean (the jackknife trains that long); best_f1 is the ensemble's on dev.
+ner_weights train_stage_ensemble(const std::vector<document>& train, const std::vector<document>& dev, int stage,
+                                 int epochs, uint32_t seed, int members, int& best_epoch, double& best_f1) {
+  std::vector<ner_weights> trained;
+  int epoch_sum = 0;
+  for (int m = 0; m < members; ++m) {
+    int epoch = 0;
+    trained.push_back(train_stage(train, dev, stage, epochs, seed + 1000 * static_cast<uint32_t>(m), epoch, best_f1));
+    epoch_sum += epoch;
+  }
+  best_epoch = (epoch_sum + members / 2) / members;
+  if (members == 1) return std::move(trained.front());
+  ner_weights mean = mean_of(trained);
+  best_f1 = evaluate(dev, stage, mean).f1();
+  std::printf("stage %d: mean of %d members: dev F1 %.2f\n", stage + 1, members, best_f1);
+  return mean;
+}
+
 int run(int argc, char** argv) {
   std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path, clusters_path;
   int epochs = 12;
   int stage_count = 2;
+  int members = 1;
   uint32_t seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
@@ -337,6 +358,7 @@ int run(int argc, char** argv) {
     else if (flag == "--gazetteers") gazetteer_path = value;
     else if (flag == "--clusters") clusters_path = value;
     else if (flag == "--stages") stage_count = std::atoi(value.c_str());
+    else if (flag == "--ensemble") members = std::max(1, std::atoi(value.c_str()));
     else {
       std::fprintf(stderr, "ner_train: unknown flag %s\n", flag.c_str());
       return 2;
@@ -380,7 +402,7 @@ int run(int argc, char** argv) {
   int best_epoch = 0;
   double best_f1 = 0;
   std::vector<ner_weights> stages;
-  stages.push_back(train_stage(train, dev, 0, epochs, seed, best_epoch, best_f1));
+  stages.push_back(train_stage_ensemble(train, dev, 0, epochs, seed, members, best_epoch, best_f1));
   if (stage_count == 2) {
     // Stage-1 labels for the training set come from models that did not see the document
     // (5-fold jackknife, the epoch count of stage 1), so stage 2 learns how far to trust
@@ -392,9 +414,14 @@ int run(int argc, char** argv) {
       std::vector<size_t> in;
       for (size_t k = 0; k < train.size(); ++k)
         if (k % folds != fold) in.push_back(k);
-      perceptron p = train_fixed(train, in, best_epoch, seed + static_cast<uint32_t>(fold));
+      std::vector<ner_weights> fold_members;
+      for (int m = 0; m < members; ++m)
+        fold_members.push_back(
+            train_fixed(train, in, best_epoch, seed + static_cast<uint32_t>(fold) + 1000 * static_cast<uint32_t>(m))
+                .averaged());
+      const ner_weights fold_model = mean_of(fold_members);
       for (size_t k = fold; k < train.size(); k += folds) {
-        greedy_decode(train[k].features, train[k].tokens, p, decoder, labels);
+        greedy_decode(train[k].features, train[k].tokens, fold_model, decoder, labels);
         second_stage_features(train[k].features, labels, train[k].second);
       }
     }
@@ -403,7 +430,7 @@ int run(int argc, char** argv) {
       second_stage_features(d.features, labels, d.second);
     }
     int second_epoch = 0;
-    stages.push_back(train_stage(train, dev, 1, epochs, seed, second_epoch, best_f1));
+    stages.push_back(train_stage_ensemble(train, dev, 1, epochs, seed, members, second_epoch, best_f1));
     std::printf("stage 2: epoch %d\n", second_epoch);
   }
   const ner_model model(language, fingerprint, std::move(stages));

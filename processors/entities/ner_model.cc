@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <unordered_map>
 
 namespace newsflow {
 namespace {
@@ -25,6 +26,25 @@ ner_weights::ner_weights(std::vector<uint64_t> keys, std::vector<float> weights)
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
     slots_[i] = slot{key, static_cast<uint32_t>(r)};
   }
+}
+
+ner_weights mean_of(std::span<const ner_weights> members) {
+  std::unordered_map<uint64_t, uint32_t> row_of;
+  std::vector<uint64_t> keys;
+  std::vector<float> sum;
+  const float share = members.empty() ? 0.0f : 1.0f / static_cast<float>(members.size());
+  for (const ner_weights& m : members)
+    for (size_t r = 0; r < m.keys().size(); ++r) {
+      auto [it, added] = row_of.try_emplace(m.keys()[r], static_cast<uint32_t>(keys.size()));
+      if (added) {
+        keys.push_back(m.keys()[r]);
+        sum.resize(sum.size() + ner_weights::labels, 0.0f);
+      }
+      float* row = sum.data() + size_t{it->second} * ner_weights::labels;
+      const float* w = m.weights().data() + r * ner_weights::labels;
+      for (uint32_t l = 0; l < ner_weights::labels; ++l) row[l] += w[l] * share;
+    }
+  return ner_weights(std::move(keys), std::move(sum));
 }
 
 ner_model::ner_model(std::string language, uint64_t gazetteer_fingerprint, std::vector<ner_weights> stages)

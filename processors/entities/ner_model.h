@@ -49,6 +49,11 @@ class ner_weights {
   size_t mask_ = 0;
 };
 
+// The mean of several weight tables (members trained with different shuffles). The tagger
+// is linear, so the mean scores every label as the mean of the members' scores would: an
+// ensemble at the cost of one model.
+ner_weights mean_of(std::span<const ner_weights> members);
+
 // A trained entity tagger: one or two stages of weights (the second stage sees the first's
 // labels of the whole document: see second_stage_features). Loaded once and shared
 // read-only by every worker.

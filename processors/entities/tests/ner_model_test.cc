@@ -42,6 +42,23 @@ TEST_F(NerModelTest, ScoresAddTheRowsOfKnownFeatures) {
   EXPECT_FLOAT_EQ(scores[1], 0.0f);
 }
 
+TEST_F(NerModelTest, MeanOfMembersScoresAsTheMeanOfTheirScores) {
+  std::vector<float> a(2 * ner_model::labels, 0.0f), b(ner_model::labels, 0.0f);
+  a[3] = 2.0f;                      // feature 42, label 3
+  a[ner_model::labels + 1] = 4.0f;  // feature 7, label 1
+  b[3] = 1.0f;                      // feature 42, label 3
+  std::vector<ner_weights> members;
+  members.emplace_back(std::vector<uint64_t>{42, 7}, std::move(a));
+  members.emplace_back(std::vector<uint64_t>{42}, std::move(b));
+  const ner_weights mean = mean_of(members);
+  EXPECT_EQ(mean.keys().size(), 2u);  // the union of the members' features
+  float scores[ner_model::labels] = {};
+  mean.add_row(42, scores);
+  EXPECT_FLOAT_EQ(scores[3], 1.5f);
+  mean.add_row(7, scores);
+  EXPECT_FLOAT_EQ(scores[1], 2.0f);  // a feature one member lacks counts as 0 there
+}
+
 TEST_F(NerModelTest, SavedModelLoadsBackTheSame) {
   ASSERT_TRUE(two_features().save(dir / "m.bin"));
   const auto loaded = ner_model::load(dir / "m.bin");
