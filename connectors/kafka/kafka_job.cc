@@ -94,6 +94,7 @@ std::unique_ptr<kafka_job> kafka_job::create(const kafka_options& kafka, const p
   runner_options ro = pipeline.runner;
   if (ro.max_in_flight == 0) ro.max_in_flight = 64 * static_cast<size_t>(std::max(1u, ro.workers));
   job->max_in_flight_ = ro.max_in_flight;
+  job->max_pending_ = std::max<size_t>(16, ro.max_in_flight / 4);
   job->runner_ = std::make_unique<runner>(c, pipeline.input, pipeline.output, *job->sink_, metrics, ro);
 
   rd_kafka_topic_partition_list_t* topics =
@@ -127,9 +128,14 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
                fmt::join(options_.input_topics, ","), options_.group, options_.brokers,
                options_.output_topic, options_.dead_letter_topic);
   producer_poller_ = std::thread([this] { poll_producer(); });
+  auto last_poll = clock::now();
   while (!stop.load() && !sink_->failed() && !fatal_.load()) {
-    if (pending_.empty() || paused_) {
-      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, pending_.empty() ? 100 : 10);
+    // Poll for the next message when there is none waiting, while paused (rebalances), and at
+    // least every 100 ms while the runner is full, so rebalances are served meanwhile.
+    const auto now = clock::now();
+    if (pending_.empty() || paused_ || now - last_poll >= std::chrono::milliseconds(100)) {
+      last_poll = now;
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, pending_.empty() ? 100 : paused_ ? 10 : 0);
       if (m) {
         if (m->err) {
           if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
@@ -158,9 +164,14 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
 
 void kafka_job::submit_pending() {
   while (!pending_.empty()) {
-    input_record* record = runner_->acquire(std::chrono::milliseconds(paused_ ? 20 : 0));
+    input_record* record = runner_->acquire(std::chrono::milliseconds(20));
     if (!record) {
-      if (!paused_) set_paused(true);
+      // The runner is full. What is not consumed yet waits in librdkafka's fetch queue (bounded
+      // by consumer queued.max.messages.kbytes): pausing at once would drop that queue and fetch
+      // it again after the resume, a stall of a fetch round trip each time. Only when messages
+      // taken by the polls that serve rebalances pile up (the runner has been full for seconds:
+      // the output is stuck) are the partitions paused.
+      if (!paused_ && pending_.size() >= max_pending_) set_paused(true);
       return;
     }
     rd_kafka_message_t* m = pending_.front();
