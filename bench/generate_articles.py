@@ -5,7 +5,11 @@
 
 Each article has id, url, title, text (paragraphs of sentences built from templates with
 varying names, places, numbers and typographic quotes), published_at, source and a few
-extra fields, like a crawler's output. --duplicates SHARE re-sends that share of earlier
+extra fields, like a crawler's output. With --source FILE.jsonl (repeatable; JSON Lines
+with "text", one sentence per line, and "title", e.g. the *.articles.jsonl of
+../shared/data/ner), titles are real titles and paragraphs are runs of 2-5 consecutive real
+sentences from random source articles, so the text reads and tags like real news while every
+generated article is still a new combination. --duplicates SHARE re-sends that share of earlier
 articles (same text, new id/url/title), for dedup benchmarks; --html SHARE sends that share
 as html instead of text.
 """
@@ -53,10 +57,17 @@ def sentence(rng):
         ordinal=rng.choice(["second", "third", "fourth", "fifth"]))
 
 
-def body(rng, target):
+def real_sentences(rng, pool):
+    lines = rng.choice(pool)[1]
+    n = min(len(lines), rng.randrange(2, 6))
+    start = rng.randrange(len(lines) - n + 1)
+    return lines[start:start + n]
+
+
+def body(rng, target, pool=None):
     paragraphs, size = [], 0
     while size < target:
-        p = " ".join(sentence(rng) for _ in range(rng.randrange(2, 5)))
+        p = " ".join(real_sentences(rng, pool) if pool else [sentence(rng) for _ in range(rng.randrange(2, 5))])
         paragraphs.append(p)
         size += len(p.encode()) + 2
     return "\n\n".join(paragraphs)
@@ -69,15 +80,25 @@ def main():
     ap.add_argument("--duplicates", type=float, default=0.0, help="share of re-sent earlier articles")
     ap.add_argument("--html", type=float, default=0.0, help="share of articles sent as html")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--source", action="append", default=[],
+                    help="JSON Lines of real articles to draw titles and sentences from (repeatable)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    pool = []  # (title, [sentence lines of 40+ bytes]) per source article
+    for path in args.source:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                a = json.loads(line)
+                lines = [l.strip() for l in a.get("text", "").split("\n") if len(l.strip().encode()) >= 40]
+                if lines:
+                    pool.append((a.get("title") or lines[0], lines))
     out = sys.stdout
     bodies = []
     for i in range(args.count):
         if bodies and rng.random() < args.duplicates:
             text = rng.choice(bodies)
         else:
-            text = body(rng, int(rng.uniform(0.5, 1.5) * args.avg_bytes))
+            text = body(rng, int(rng.uniform(0.5, 1.5) * args.avg_bytes), pool)
             if len(bodies) < 10000:
                 bodies.append(text)
             else:
@@ -88,7 +109,7 @@ def main():
             "id": "bench-%07d" % i,
             "url": "https://www.%s.example/news/2026/11/%02d/%s-%d" % (
                 source.lower().replace(" ", "-"), rng.randrange(1, 29), "".join(c for c in slug if c.isalnum() or c == "-"), i),
-            "title": sentence(rng)[:120],
+            "title": (rng.choice(pool)[0] if pool else sentence(rng))[:120],
             "published_at": "2026-11-%02dT%02d:%02d:00Z" % (rng.randrange(1, 29), rng.randrange(24), rng.randrange(60)),
             "source": source,
             "section": rng.choice(["world", "business", "politics", "sport", "science"]),
