@@ -104,13 +104,14 @@ run() {
     [ -n "$bootstrap" ] && break
     sleep 0.1
   done
-  [ -n "$bootstrap" ] || { cat "$work/broker.log" >&2; echo "e2e.sh: the broker did not start" >&2; exit 1; }
+  [ -n "$bootstrap" ] || { cat "$work/broker.log" >&2; echo "e2e.sh: the broker did not start" >&2; stop_all; exit 1; }
   "$newsflowd" run --config "$config" --brokers "$bootstrap" --group e2e --workers "$workers" \
     > "$work/daemon.out" 2> "$work/daemon.log" &
   daemon_pid=$!
   if ! result="$("$load" --brokers "$bootstrap" --articles "$articles" --count "$count" --rate "$rate")"; then
     cat "$work/daemon.log" >&2
     echo "e2e.sh: the run did not complete: $result" >&2
+    stop_all  # this runs in a $(...) subshell: the EXIT trap of the script does not see its pids
     exit 1
   fi
   rss="$(awk '/^VmHWM:/ {print $2}' "/proc/$daemon_pid/status")"
