@@ -62,6 +62,10 @@ int run_daemon(const run_flags& flags) {
     }
     broker = std::move(*started);
     kafka.brokers = broker->bootstrap();
+    // The development broker answers a fetch that found nothing new only after the whole
+    // fetch.wait.max.ms (500 ms by default), even when data arrives meanwhile: a short wait
+    // keeps a demo's latency low. A value set in the configuration wins.
+    kafka.consumer.try_emplace("fetch.wait.max.ms", "10");
     // The one line a script needs to find the broker (same as `newsflowd devbroker`).
     std::printf("bootstrap: %s\n", kafka.brokers.c_str());
     std::fflush(stdout);
