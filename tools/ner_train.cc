@@ -340,6 +340,20 @@ ner_weights train_stage_ensemble(const std::vector<document>& train, const std::
   return mean;
 }
 
+// Loads a resource file (T::load) into `out` when a path is given; false, said on stderr, if
+// it cannot be read.
+template <class T>
+bool load_optional(const std::string& path, std::optional<T>& out) {
+  if (path.empty()) return true;
+  auto loaded = T::load(path);
+  if (!loaded) {
+    std::fprintf(stderr, "ner_train: %s\n", loaded.error().c_str());
+    return false;
+  }
+  out = std::move(*loaded);
+  return true;
+}
+
 int run(int argc, char** argv) {
   std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path, clusters_path;
   int epochs = 12;
@@ -366,27 +380,13 @@ int run(int argc, char** argv) {
   }
   if (train_path.empty() || dev_path.empty() || out_path.empty() || language.empty()) {
     std::fprintf(stderr, "usage: ner_train --train FILE --dev FILE --language CODE --out MODEL "
-                         "[--epochs N] [--seed N]\n");
+                         "[--epochs N] [--seed N] [--gazetteers FILE] [--clusters FILE] [--stages 1|2] "
+                         "[--ensemble N] [--predict FILE]\n");
     return 2;
   }
   std::optional<gazetteer> names;
-  if (!gazetteer_path.empty()) {
-    auto loaded = gazetteer::load(gazetteer_path);
-    if (!loaded) {
-      std::fprintf(stderr, "ner_train: %s\n", loaded.error().c_str());
-      return 2;
-    }
-    names = std::move(*loaded);
-  }
   std::optional<word_clusters> clusters;
-  if (!clusters_path.empty()) {
-    auto loaded = word_clusters::load(clusters_path);
-    if (!loaded) {
-      std::fprintf(stderr, "ner_train: %s\n", loaded.error().c_str());
-      return 2;
-    }
-    clusters = std::move(*loaded);
-  }
+  if (!load_optional(gazetteer_path, names) || !load_optional(clusters_path, clusters)) return 2;
   const gazetteer* lists = names ? &*names : nullptr;
   const word_clusters* word_classes = clusters ? &*clusters : nullptr;
   const uint64_t fingerprint = resources_fingerprint(lists, word_classes);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace newsflow {
@@ -48,21 +49,27 @@ TEST(NerTagger, LabelsBecomeSpans) {
             (std::vector<std::string>{"PER:Antony Blinken", "LOC:Israel"}));
 }
 
+// The tokens and features of a text, as the tagger makes them.
+struct analysed {
+  explicit analysed(std::string_view text) {
+    tokenize_for_ner(text, tokens);
+    extractor.extract(text, tokens, features);
+  }
+  std::vector<ner_token> tokens;
+  ner_feature_extractor extractor;
+  ner_document_features features;
+};
+
 // Weights that score nothing: every label ties, and a tie must not open an entity.
 struct toy_weights {
   void add_row(uint64_t, float*) const {}
 };
 
 TEST(NerTagger, DecodingOnlyTakesAllowedLabels) {
-  const std::string text = "one two three";
-  std::vector<ner_token> tokens;
-  tokenize_for_ner(text, tokens);
-  ner_feature_extractor extractor;
-  ner_document_features features;
-  extractor.extract(text, tokens, features);
+  const analysed doc("one two three");
   std::vector<uint8_t> labels;
   greedy_decoder decoder;
-  greedy_decode(features, tokens, toy_weights{}, decoder, labels);
+  greedy_decode(doc.features, doc.tokens, toy_weights{}, decoder, labels);
   EXPECT_EQ(labels, (std::vector<uint8_t>{outside, outside, outside}));  // ties go to O
 }
 
@@ -92,12 +99,8 @@ TEST(NerFeatures, TokensGetTheirFeatures) {
 // Context aggregation: a capitalised word also sees the words before its other occurrences.
 TEST(NerFeatures, CapitalisedWordsSeeTheirOtherOccurrences) {
   const auto first_token_features = [](const std::string& text) {
-    std::vector<ner_token> tokens;
-    tokenize_for_ner(text, tokens);
-    ner_feature_extractor extractor;
-    ner_document_features features;
-    extractor.extract(text, tokens, features);
-    const auto f = features.of(0);
+    const analysed doc(text);
+    const auto f = doc.features.of(0);
     std::vector<uint64_t> out(f.begin(), f.end());
     std::sort(out.begin(), out.end());
     return out;
