@@ -1,12 +1,17 @@
 // The entity tagger's speed: tokens per second through tokenization, features, greedy
-// decoding and spans (ner_tagger::tag) with the shipped English model and name lists.
-// Figures, not tests:
+// decoding and spans (ner_tagger::tag) with the shipped English model, name lists and word
+// clusters, as the daemon runs it. Figures, not tests:
 //   build/bench/ner_bench
-// Text: sentences written for this benchmark, shuffled into 200 different ~3 KB articles so
-// the model's rows are not all hot in cache.
+//   NER_BENCH_ARTICLES=articles.jsonl build/bench/ner_bench   (the "text" of real articles)
+// Text by default: sentences written for this benchmark, shuffled into 200 different ~3 KB
+// articles; its small vocabulary keeps the model's rows hot in cache, so real articles (e.g.
+// bench/generate_articles.py --source ...) give the figure to size with.
 #include <benchmark/benchmark.h>
 
+#include <simdjson.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,11 +19,29 @@
 #include "processors/entities/gazetteer.h"
 #include "processors/entities/ner_model.h"
 #include "processors/entities/ner_tagger.h"
+#include "processors/entities/word_clusters.h"
 
 namespace newsflow {
 namespace {
 
+// The "text" of each line of a JSON Lines file (at most 2,000 articles).
+std::vector<std::string> articles_from(const char* path) {
+  std::vector<std::string> out;
+  simdjson::padded_string json;
+  if (simdjson::padded_string::load(path).get(json)) return out;
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document_stream stream;
+  if (parser.iterate_many(json).get(stream)) return out;
+  for (auto doc : stream) {
+    std::string_view text;
+    if (!doc["text"].get_string().get(text)) out.emplace_back(text);
+    if (out.size() == 2000) break;
+  }
+  return out;
+}
+
 std::vector<std::string> articles() {
+  if (const char* path = std::getenv("NER_BENCH_ARTICLES")) return articles_from(path);
   const std::vector<std::string> sentences = {
       "Speaking in Brussels, Ursula von der Leyen said talks on grain exports had made real progress.",
       "Shares of Siemens fell 2.4 percent in early trading in Frankfurt after the announcement.",
@@ -48,13 +71,18 @@ std::vector<std::string> articles() {
 
 void bm_ner_tagger(benchmark::State& state) {
   const auto names = gazetteer::load(NEWSFLOW_MODELS_DIR "/gazetteers.tsv");
+  const auto clusters = word_clusters::load(NEWSFLOW_MODELS_DIR "/word-clusters.tsv");
   const auto model = ner_model::load(NEWSFLOW_MODELS_DIR "/ner-en.bin");
-  if (!names || !model) {
-    state.SkipWithError("models/ner-en.bin or models/gazetteers.tsv missing");
+  if (!names || !clusters || !model) {
+    state.SkipWithError("models/ner-en.bin, gazetteers.tsv or word-clusters.tsv missing");
     return;
   }
-  ner_tagger tagger(*model, &*names);
+  ner_tagger tagger(*model, &*names, &*clusters);
   const auto texts = articles();
+  if (texts.empty()) {
+    state.SkipWithError("no articles in $NER_BENCH_ARTICLES");
+    return;
+  }
   std::vector<ner_span> spans;
   size_t tokens = 0, bytes = 0, next = 0;
   for (auto _ : state) {
