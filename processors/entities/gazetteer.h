@@ -30,13 +30,19 @@ class gazetteer {
 
   // The key of a phrase from its words' keys (ner_word_key), extended one word at a time.
   static uint64_t extend(uint64_t phrase_key, uint64_t word_key);
-  // Category bits of the phrase with this key (0: not a listed phrase).
-  uint16_t categories_of(uint64_t phrase_key) const;
+  // What the list knows of a phrase: its category bits (0: not a listed phrase), and
+  // whether some listed phrase goes on from it (so matching from a word stops early).
+  struct match {
+    uint16_t categories = 0;
+    bool continues = false;
+  };
+  match find(uint64_t phrase_key) const;
+  uint16_t categories_of(uint64_t phrase_key) const { return find(phrase_key).categories; }
 
  private:
   struct slot {
     uint64_t key;
-    uint16_t categories;
+    match what;
   };
   std::vector<std::string> categories_;
   std::vector<slot> slots_;

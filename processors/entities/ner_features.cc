@@ -8,64 +8,25 @@
 #include <bit>
 
 #include "pipeline/utf8.h"
+#include "processors/entities/ner_feature_keys.h"
 #include "processors/entities/ner_labels.h"
 
 namespace newsflow {
-namespace {
 
-// Feature templates: the seed of each value's hash. Never renumber (a model's features
-// are these hashes); add new ones at the end.
-enum tmpl : uint64_t {
-  bias = 1,
-  word_lower,
-  word_as_written,
-  shape_long,
-  shape_short,
-  prefix1,  // ..prefix4 = prefix1 + 3
-  suffix1 = prefix1 + 4,
-  prev_word = suffix1 + 4,
-  next_word,
-  prev2_word,
-  next2_word,
-  prev_shape,
-  next_shape,
-  prev_bigram,
-  next_bigram,
-  sentence_start_shape,
-  caps_line_shape,
-  shape_trigram,
-  label1,
-  label2,
-  label1_word,
-  label1_shape,
-  document_case,
-  history_type,
-  history_shape,
-  name_list,
-  name_list_shape,
-  first_label,
-  first_next,
-  first_next2,
-  first_around,
-  first_word_majority,
-  first_word_majority_shape,
-  cluster_coarse,
-  cluster_fine,
-  cluster_fine_shape,
-  prev_cluster,
-  next_cluster,
-  elsewhere_prev,
-  elsewhere_next,
-};
-
-// Context aggregation looks at this many other occurrences of a word on each side.
-constexpr size_t aggregated_occurrences = 4;
-
+namespace ner_feature {
 uint64_t key(uint64_t t, std::string_view value) { return XXH3_64bits_withSeed(value.data(), value.size(), t); }
 uint64_t combine(uint64_t t, uint64_t a, uint64_t b) {
   const uint64_t v[2] = {a, b};
   return XXH3_64bits_withSeed(v, sizeof v, t);
 }
+}  // namespace ner_feature
+
+using namespace ner_feature;
+
+namespace {
+
+// Context aggregation looks at this many other occurrences of a word on each side.
+constexpr size_t aggregated_occurrences = 4;
 
 // Shapes: upper-case letters X, lower-case x, digits d, other characters as written; the
 // short shape collapses runs ("Xxxxx" -> "Xx"). The long one is cut at 12 characters.
@@ -125,8 +86,6 @@ std::string_view last_chars(std::string_view s, size_t n) {
 
 thread_local std::string scratch_lower, scratch_shape, scratch_short;
 
-constexpr uint64_t boundary_key = 0x5f5f424f554e445fULL;  // "__BOUND_": beyond the document
-
 }  // namespace
 
 uint64_t ner_word_key(std::string_view token) {
@@ -140,19 +99,102 @@ uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clus
   return combine(0x636c757374657273ULL, names ? names->fingerprint() : 0, clusters->fingerprint());
 }
 
-void ner_feature_extractor::mark_names(std::span<const ner_token> tokens, size_t n) {
-  name_bits_.assign(n, 0);
-  if (names_ == nullptr) return;
+ner_word_info describe_word(std::string_view written, const gazetteer* names, const word_clusters* clusters,
+                            std::string& lower, std::string& shape) {
+  ner_word_info w;
+  shapes(written, lower, shape, scratch_short);
+  w.written_key = key(word_as_written, written);
+  w.lower_key = key(word_lower, lower);
+  w.shape_key = key(shape_long, shape);
+  w.short_key = key(shape_short, scratch_short);
+  if (clusters != nullptr) w.cluster = clusters->of(w.lower_key);
+  if (names != nullptr) {
+    const gazetteer::match m = names->find(gazetteer::extend(0, w.lower_key));
+    w.names = m.categories;
+    w.names_continue = m.continues;
+  }
+  for (char c : shape) w.upper += c == 'X', w.lower += c == 'x';
+  if (!shape.empty() && (shape[0] == 'X' || shape[0] == 'x')) {
+    const bool all_upper = shape.size() > 1 && w.lower == 0;
+    w.case_class = shape[0] == 'x' ? 1 : all_upper ? 4 : 2;
+  }
+  return w;
+}
+
+void word_features(const ner_word_info& w, std::string_view lower, bool clusters, ner_word_features& out) {
+  uint8_t n = 0;
+  out.own[n++] = bias;
+  out.own[n++] = w.lower_key;
+  out.own[n++] = w.written_key;
+  out.own[n++] = w.shape_key;
+  out.own[n++] = w.short_key;
+  for (size_t len = 1; len <= 4; ++len) {
+    const std::string_view p = first_chars(lower, len), s = last_chars(lower, len);
+    if (p.size() == lower.size() && len > 1) break;  // the whole word: already there
+    out.own[n++] = key(prefix1 + len - 1, p);
+    out.own[n++] = key(suffix1 + len - 1, s);
+  }
+  out.own_lexical = n;
+  out.as_previous[0] = combine(prev_word, w.lower_key, 0);
+  out.as_next[0] = combine(next_word, w.lower_key, 0);
+  out.as_previous[1] = combine(prev_shape, w.short_key, 0);
+  out.as_next[1] = combine(next_shape, w.short_key, 0);
+  out.neighbour_count = 2;
+  if (clusters) {
+    const uint32_t c = w.cluster;
+    out.own[n++] = combine(cluster_coarse, c >> 16, 0);
+    out.own[n++] = combine(cluster_fine, c & 0xFFFF, 0);
+    out.own[n++] = combine(cluster_fine_shape, c & 0xFFFF, w.short_key);
+    out.as_previous[2] = combine(prev_cluster, c & 0xFFFF, 0);
+    out.as_next[2] = combine(next_cluster, c & 0xFFFF, 0);
+    out.neighbour_count = 3;
+  }
+  out.own_count = n;
+  out.as_second_previous = combine(prev2_word, w.lower_key, 0);
+  out.as_second_next = combine(next2_word, w.lower_key, 0);
+}
+
+void boundary_features(bool clusters, ner_word_features& out) {
+  out.own_lexical = out.own_count = 0;
+  out.as_previous[0] = combine(prev_word, boundary_key, 0);
+  out.as_next[0] = combine(next_word, boundary_key, 0);
+  out.as_previous[1] = combine(prev_shape, boundary_key, 0);
+  out.as_next[1] = combine(next_shape, boundary_key, 0);
+  out.as_previous[2] = combine(prev_cluster, boundary_key, 0);
+  out.as_next[2] = combine(next_cluster, boundary_key, 0);
+  out.neighbour_count = clusters ? 3 : 2;
+  out.as_second_previous = combine(prev2_word, boundary_key, 0);
+  out.as_second_next = combine(next2_word, boundary_key, 0);
+}
+
+uint64_t ner_document_context::word_at(ptrdiff_t k) const {
+  return k < 0 || k >= static_cast<ptrdiff_t>(words_.size()) ? boundary_key : words_[static_cast<size_t>(k)].lower_key;
+}
+uint64_t ner_document_context::shape_at(ptrdiff_t k) const {
+  return k < 0 || k >= static_cast<ptrdiff_t>(words_.size()) ? boundary_key : words_[static_cast<size_t>(k)].short_key;
+}
+size_t ner_document_context::case_slot(uint64_t k) const {
+  const size_t mask = case_keys_.size() - 1;
+  size_t j = k & mask;
+  while (case_keys_[j] != 0 && case_keys_[j] != k) j = (j + 1) & mask;
+  return j;
+}
+
+void ner_document_context::mark_names(const gazetteer& names) {
+  const size_t n = words_.size();
   for (size_t i = 0; i < n; ++i) {
+    if (words_[i].names == 0 && !words_[i].names_continue) continue;
     size_t longest[gazetteer::max_categories] = {};
     uint16_t any = 0;
-    uint64_t phrase = 0;
-    for (size_t len = 1; len <= gazetteer::max_words && i + len <= n; ++len) {
-      if (len > 1 && tokens[i + len - 1].line_start) break;
-      phrase = gazetteer::extend(phrase, info_[i + len - 1].lower_key);
-      const uint16_t bits = names_->categories_of(phrase);
-      for (uint16_t b = bits; b != 0; b &= static_cast<uint16_t>(b - 1)) longest[std::countr_zero(b)] = len;
-      any |= bits;
+    uint64_t phrase = gazetteer::extend(0, words_[i].lower_key);
+    gazetteer::match m{words_[i].names, words_[i].names_continue};
+    for (size_t len = 1;; ++len) {
+      for (uint16_t b = m.categories; b != 0; b &= static_cast<uint16_t>(b - 1)) longest[std::countr_zero(b)] = len;
+      any |= m.categories;
+      // Longer phrases only where one starts so, within the line.
+      if (!m.continues || len == gazetteer::max_words || i + len >= n || tokens_[i + len].line_start) break;
+      phrase = gazetteer::extend(phrase, words_[i + len].lower_key);
+      m = names.find(phrase);
     }
     for (uint16_t b = any; b != 0; b &= static_cast<uint16_t>(b - 1)) {
       const int c = std::countr_zero(b);
@@ -168,35 +210,20 @@ void ner_feature_extractor::mark_names(std::span<const ner_token> tokens, size_t
   }
 }
 
-void ner_feature_extractor::extract(std::string_view text, std::span<const ner_token> tokens,
-                                    ner_document_features& out) {
-  const size_t n = tokens.size();
-  out.hashes.clear();
-  out.offsets.assign(1, 0);
-  out.word_keys.resize(n);
-  out.shape_keys.resize(n);
-  if (info_.size() < n) info_.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    token_info& t = info_[i];
-    shapes(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin), t.lower, t.shape, t.short_shape);
-    t.lower_key = key(word_lower, t.lower);
-    t.shape_key = key(shape_long, t.shape);
-    t.short_key = key(shape_short, t.short_shape);
-    out.word_keys[i] = t.lower_key;
-    out.shape_keys[i] = t.short_key;
-  }
-  mark_names(tokens, n);
-  cluster_of_.assign(n, 0);
-  if (clusters_ != nullptr)
-    for (size_t i = 0; i < n; ++i) cluster_of_[i] = clusters_->of(info_[i].lower_key);
+void ner_document_context::build(std::span<const ner_token> tokens, std::span<const ner_word_info> words,
+                                 const gazetteer* names) {
+  tokens_ = tokens;
+  words_ = words;
+  const size_t n = words.size();
+  name_bits_.assign(n, 0);
+  if (names != nullptr) mark_names(*names);
   // Lines written in capitals (headlines, datelines): letters mostly upper case.
   caps_line_.assign(n, 0);
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && !tokens[j].line_start) ++j;
     size_t upper = 0, lower = 0;
-    for (size_t k = i; k < j; ++k)
-      for (char c : info_[k].shape) upper += c == 'X', lower += c == 'x';
+    for (size_t k = i; k < j; ++k) upper += words[k].upper, lower += words[k].lower;
     const bool caps = upper >= 4 && lower * 10 <= upper;
     for (size_t k = i; k < j; ++k) caps_line_[k] = caps;
     i = j;
@@ -207,87 +234,99 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
   while (cap < 2 * n) cap *= 2;
   case_keys_.assign(cap, 0);
   case_seen_.assign(cap, 0);
-  const auto case_slot = [&](uint64_t k) {
-    size_t j = k & (cap - 1);
-    while (case_keys_[j] != 0 && case_keys_[j] != k) j = (j + 1) & (cap - 1);
-    return j;
-  };
   for (size_t i = 0; i < n; ++i) {
-    if (tokens[i].sentence_start || caps_line_[i]) continue;
-    const std::string& shape = info_[i].shape;
-    if (shape.empty() || (shape[0] != 'X' && shape[0] != 'x')) continue;
-    const size_t j = case_slot(info_[i].lower_key | 1);
-    case_keys_[j] = info_[i].lower_key | 1;
-    const bool all_upper = shape.size() > 1 && shape.find('x') == std::string::npos;
-    case_seen_[j] |= shape[0] == 'x' ? 1 : all_upper ? 4 : 2;
+    if (tokens[i].sentence_start || caps_line_[i] || words[i].case_class == 0) continue;
+    const size_t j = case_slot(words[i].lower_key | 1);
+    case_keys_[j] = words[i].lower_key | 1;
+    case_seen_[j] |= words[i].case_class;
   }
-  const auto word_at = [&](ptrdiff_t k) {
-    return k < 0 || k >= static_cast<ptrdiff_t>(n) ? boundary_key : info_[static_cast<size_t>(k)].lower_key;
-  };
-  const auto shape_at = [&](ptrdiff_t k) {
-    return k < 0 || k >= static_cast<ptrdiff_t>(n) ? boundary_key : info_[static_cast<size_t>(k)].short_key;
-  };
   // Context aggregation (Ratinov & Roth): a capitalised word also gets the neighbours of its
   // other occurrences in the document ("Mr. Blinken" there helps "Blinken said" here).
   occurrences_.clear();
   for (size_t i = 0; i < n; ++i)
-    if (!info_[i].short_shape.empty() && info_[i].short_shape[0] == 'X')
-      occurrences_.emplace_back(info_[i].lower_key, static_cast<uint32_t>(i));
+    if (words[i].case_class >= 2) occurrences_.emplace_back(words[i].lower_key, static_cast<uint32_t>(i));
   std::sort(occurrences_.begin(), occurrences_.end());
   occurrence_at_.assign(n, UINT32_MAX);
   for (size_t g = 0; g < occurrences_.size(); ++g) occurrence_at_[occurrences_[g].second] = static_cast<uint32_t>(g);
+}
+
+void ner_document_context::aggregate_features(size_t i, std::vector<uint64_t>& out) const {
+  const uint32_t g = occurrence_at_[i];
+  if (g == UINT32_MAX) return;
+  const uint64_t w = words_[i].lower_key;
+  const auto aggregate = [&](size_t other) {
+    if (tokens_[other].sentence_start) return;  // nothing before it to learn from
+    out.push_back(combine(elsewhere_prev, word_at(static_cast<ptrdiff_t>(other) - 1), 0));
+  };
+  for (size_t d = 1; d <= aggregated_occurrences && g >= d && occurrences_[g - d].first == w; ++d)
+    aggregate(occurrences_[g - d].second);
+  for (size_t d = 1; d <= aggregated_occurrences && g + d < occurrences_.size() && occurrences_[g + d].first == w; ++d)
+    aggregate(occurrences_[g + d].second);
+}
+
+void ner_document_context::context_features(size_t i, std::vector<uint64_t>& out) const {
+  const ner_word_info& w = words_[i];
+  const auto k = static_cast<ptrdiff_t>(i);
+  out.push_back(combine(prev_bigram, word_at(k - 1), w.lower_key));
+  out.push_back(combine(next_bigram, w.lower_key, word_at(k + 1)));
+  if (tokens_[i].sentence_start) out.push_back(combine(sentence_start_shape, w.short_key, 0));
+  if (caps_line_[i]) out.push_back(combine(caps_line_shape, w.short_key, 0));
+  out.push_back(combine(shape_trigram, combine(0, shape_at(k - 1), w.short_key), shape_at(k + 1)));
+  out.push_back(combine(document_case, case_seen_[case_slot(w.lower_key | 1)], w.short_key));
+}
+
+void ner_document_context::name_features(size_t i, std::vector<uint64_t>& out) const {
+  for (uint64_t b = name_bits_[i]; b != 0; b &= b - 1) {
+    const auto bit = static_cast<uint64_t>(std::countr_zero(b));
+    out.push_back(combine(name_list, bit, 0));
+    out.push_back(combine(name_list_shape, bit, words_[i].short_key));
+  }
+}
+
+void ner_feature_extractor::extract(std::string_view text, std::span<const ner_token> tokens,
+                                    ner_document_features& out) {
+  const size_t n = tokens.size();
+  const bool clusters = clusters_ != nullptr;
+  out.hashes.clear();
+  out.offsets.assign(1, 0);
+  out.word_keys.resize(n);
+  out.shape_keys.resize(n);
+  words_.resize(n);
+  features_.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const token_info& t = info_[i];
-    const auto k = static_cast<ptrdiff_t>(i);
-    auto& h = out.hashes;
-    if (const uint32_t g = occurrence_at_[i]; g != UINT32_MAX) {
-      const uint64_t w = t.lower_key;
-      const auto aggregate = [&](size_t other) {
-        if (tokens[other].sentence_start) return;  // nothing before it to learn from
-        h.push_back(combine(elsewhere_prev, word_at(static_cast<ptrdiff_t>(other) - 1), 0));
-      };
-      for (size_t d = 1; d <= aggregated_occurrences && g >= d && occurrences_[g - d].first == w; ++d)
-        aggregate(occurrences_[g - d].second);
-      for (size_t d = 1; d <= aggregated_occurrences && g + d < occurrences_.size() && occurrences_[g + d].first == w;
-           ++d)
-        aggregate(occurrences_[g + d].second);
+    words_[i] = describe_word(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin), names_, clusters_,
+                              lower_, shape_);
+    word_features(words_[i], lower_, clusters, features_[i]);
+    out.word_keys[i] = words_[i].lower_key;
+    out.shape_keys[i] = words_[i].short_key;
+  }
+  context_.build(tokens, words_, names_);
+  ner_word_features beyond;
+  boundary_features(clusters, beyond);
+  const auto at = [&](size_t k) -> const ner_word_features& { return k < n ? features_[k] : beyond; };
+  auto& h = out.hashes;
+  for (size_t i = 0; i < n; ++i) {
+    const ner_word_features& own = features_[i];
+    const ner_word_features& prev = i > 0 ? features_[i - 1] : beyond;
+    const ner_word_features& prev2 = i > 1 ? features_[i - 2] : beyond;
+    const ner_word_features& next = at(i + 1);
+    const ner_word_features& next2 = at(i + 2);
+    // The order of a model's training (sums of floats): keep it.
+    context_.aggregate_features(i, h);
+    h.insert(h.end(), own.own, own.own + own.own_lexical);
+    h.push_back(prev.as_previous[0]);
+    h.push_back(next.as_next[0]);
+    h.push_back(prev2.as_second_previous);
+    h.push_back(next2.as_second_next);
+    h.push_back(prev.as_previous[1]);
+    h.push_back(next.as_next[1]);
+    context_.context_features(i, h);
+    if (clusters) {
+      h.insert(h.end(), own.own + own.own_lexical, own.own + own.own_count);
+      h.push_back(prev.as_previous[2]);
+      h.push_back(next.as_next[2]);
     }
-    h.push_back(bias);
-    h.push_back(t.lower_key);
-    h.push_back(key(word_as_written, text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
-    h.push_back(t.shape_key);
-    h.push_back(t.short_key);
-    for (size_t len = 1; len <= 4; ++len) {
-      const std::string_view p = first_chars(t.lower, len), s = last_chars(t.lower, len);
-      if (p.size() == t.lower.size() && len > 1) break;  // the whole word: already there
-      h.push_back(key(prefix1 + len - 1, p));
-      h.push_back(key(suffix1 + len - 1, s));
-    }
-    h.push_back(combine(prev_word, word_at(k - 1), 0));
-    h.push_back(combine(next_word, word_at(k + 1), 0));
-    h.push_back(combine(prev2_word, word_at(k - 2), 0));
-    h.push_back(combine(next2_word, word_at(k + 2), 0));
-    h.push_back(combine(prev_shape, shape_at(k - 1), 0));
-    h.push_back(combine(next_shape, shape_at(k + 1), 0));
-    h.push_back(combine(prev_bigram, word_at(k - 1), t.lower_key));
-    h.push_back(combine(next_bigram, t.lower_key, word_at(k + 1)));
-    if (tokens[i].sentence_start) h.push_back(combine(sentence_start_shape, t.short_key, 0));
-    if (caps_line_[i]) h.push_back(combine(caps_line_shape, t.short_key, 0));
-    h.push_back(combine(shape_trigram, combine(0, shape_at(k - 1), t.short_key), shape_at(k + 1)));
-    h.push_back(combine(document_case, case_seen_[case_slot(t.lower_key | 1)], t.short_key));
-    if (clusters_ != nullptr) {
-      const uint32_t c = cluster_of_[i];
-      h.push_back(combine(cluster_coarse, c >> 16, 0));
-      h.push_back(combine(cluster_fine, c & 0xFFFF, 0));
-      h.push_back(combine(cluster_fine_shape, c & 0xFFFF, t.short_key));
-      h.push_back(combine(prev_cluster, i > 0 ? cluster_of_[i - 1] & 0xFFFF : boundary_key, 0));
-      h.push_back(combine(next_cluster, i + 1 < n ? cluster_of_[i + 1] & 0xFFFF : boundary_key, 0));
-    }
-    for (uint64_t b = name_bits_[i]; b != 0; b &= b - 1) {
-      const auto bit = static_cast<uint64_t>(std::countr_zero(b));
-      h.push_back(combine(name_list, bit, 0));
-      h.push_back(combine(name_list_shape, bit, t.short_key));
-    }
+    context_.name_features(i, h);
     out.offsets.push_back(static_cast<uint32_t>(h.size()));
   }
 }
@@ -303,7 +342,7 @@ void second_stage_features(const ner_document_features& first, std::span<const u
   label_history counts;
   counts.reset(n);
   for (size_t i = 0; i < n; ++i) counts.add(first.word_keys[i], labels[i]);
-  constexpr uint64_t none = 0xFF;
+  constexpr uint64_t none = no_label;
   const auto at = [&](size_t k) -> uint64_t { return k < n ? labels[k] : none; };
   for (size_t i = 0; i < n; ++i) {
     const auto own = first.of(i);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -26,42 +27,92 @@ struct ner_document_features {
   }
 };
 
-// Lexical features of a token and its neighbours (Ratinov & Roth 2009, without the
-// non-local ones yet): the word lower-cased and as written; its shape ("Xxxx", "X.X.",
-// "dd-dd", long and short); prefixes and suffixes of 1-4 characters; the words two to each
-// side and their shapes; bigrams with each neighbour; the shape at a sentence start and on
-// an upper-case line (headlines such as "CRICKET - LEICESTERSHIRE TAKE OVER"); and how the
-// same word is written elsewhere in the document, away from sentence starts and upper-case
-// lines (so "LEICESTERSHIRE" in a headline is known as a capitalised name).
+// What the features need of one token's text. A function of the text alone, so the tagger
+// keeps it per word type (ner_word_cache) and does not work it out again for common words.
+struct ner_word_info {
+  uint64_t written_key = 0;  // the word as written (a feature; the cache's key)
+  uint64_t lower_key = 0;    // lower-cased (ner_word_key)
+  uint64_t shape_key = 0;    // long shape ("Xxxxx")
+  uint64_t short_key = 0;    // short shape ("Xx")
+  uint32_t cluster = 0;      // word_clusters::of, 0 unknown
+  uint16_t names = 0;        // name-list categories of the word on its own
+  bool names_continue = false;  // a listed phrase of more words starts with it
+  uint8_t upper = 0, lower = 0;  // upper / lower-case letters among its first 12 characters
+  uint8_t case_class = 0;  // starts with a letter: 1 lower case, 2 capitalised, 4 all upper case
+};
+
+// Describes a token's text. `lower` and `shape` receive its lower-cased form and long shape.
+ner_word_info describe_word(std::string_view written, const gazetteer* names, const word_clusters* clusters,
+                            std::string& lower, std::string& shape);
+
+// The features a word gives its own token and, as a neighbour, the tokens around it: all
+// of them functions of the word alone. `own` holds the lexical ones (bias, word, shapes,
+// affixes) then, with clusters, its three cluster features. A neighbour's features are its
+// word, short shape and, with clusters, fine cluster; one or two tokens away, its word.
+struct ner_word_features {
+  uint64_t own[16];
+  uint8_t own_lexical = 0, own_count = 0;
+  uint64_t as_previous[3], as_next[3];
+  uint8_t neighbour_count = 0;
+  uint64_t as_second_previous = 0, as_second_next = 0;
+};
+void word_features(const ner_word_info& info, std::string_view lower, bool clusters, ner_word_features& out);
+// What a token beyond either end of the document gives as a neighbour.
+void boundary_features(bool clusters, ner_word_features& out);
+
+// The features of a token that depend on the rest of the document: bigrams with its
+// neighbours, the shape at a sentence start and on an upper-case line (headlines such as
+// "CRICKET - LEICESTERSHIRE TAKE OVER"), the shape trigram, how the same word is written
+// elsewhere in the document away from sentence starts and upper-case lines (so
+// "LEICESTERSHIRE" in a headline is known as a capitalised name), the words before a
+// capitalised word's other occurrences (context aggregation), and name-list phrases (tokens
+// inside a listed phrase get its category and their place in it, B/I/L/U, longest phrase
+// per category from each start).
+class ner_document_context {
+ public:
+  void build(std::span<const ner_token> tokens, std::span<const ner_word_info> words, const gazetteer* names);
+  // Context aggregation's features of token i.
+  void aggregate_features(size_t i, std::vector<uint64_t>& out) const;
+  // Bigrams, sentence start, upper-case line, shape trigram, document case.
+  void context_features(size_t i, std::vector<uint64_t>& out) const;
+  void name_features(size_t i, std::vector<uint64_t>& out) const;
+
+ private:
+  uint64_t word_at(ptrdiff_t k) const;
+  uint64_t shape_at(ptrdiff_t k) const;
+  size_t case_slot(uint64_t key) const;
+  void mark_names(const gazetteer& names);
+
+  std::span<const ner_token> tokens_;
+  std::span<const ner_word_info> words_;
+  std::vector<uint8_t> caps_line_;
+  std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
+  std::vector<uint64_t> case_keys_;  // document case table: word key
+  std::vector<uint8_t> case_seen_;   // case classes seen
+  std::vector<std::pair<uint64_t, uint32_t>> occurrences_;  // (word key, token) of capitalised words
+  std::vector<uint32_t> occurrence_at_;                     // token -> its index in occurrences_
+};
+
+// All the features of every token of a document (Ratinov & Roth 2009's local and
+// non-local features, less the label ones): the word's own, its neighbours' (words two to
+// each side, shapes and clusters one to each side) and the document context's. What the
+// trainer learns from; the tagger sums the same features per word type.
 // Non-ASCII letters are lower-cased and shaped by their Unicode category.
 class ner_feature_extractor {
  public:
-  // With a gazetteer, tokens inside a listed phrase also get its category and their place
-  // in it (B/I/L/U, longest phrase per category from each start).
-  // With word clusters, each token and its neighbours also get their clusters.
+  // With a gazetteer, name-list features; with word clusters, each token and its neighbours
+  // also get their clusters.
   explicit ner_feature_extractor(const gazetteer* names = nullptr, const word_clusters* clusters = nullptr)
       : names_(names), clusters_(clusters) {}
   void extract(std::string_view text, std::span<const ner_token> tokens, ner_document_features& out);
 
  private:
-  struct token_info {
-    std::string lower;
-    std::string shape;
-    std::string short_shape;
-    uint64_t lower_key, shape_key, short_key;
-  };
-  void mark_names(std::span<const ner_token> tokens, size_t n);
-
   const gazetteer* names_;
   const word_clusters* clusters_;
-  std::vector<uint32_t> cluster_of_;
-  std::vector<token_info> info_;
-  std::vector<uint8_t> caps_line_;
-  std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
-  std::vector<uint64_t> case_keys_;      // document case table: word key
-  std::vector<uint8_t> case_seen_;       // bit 0 lower, 1 capitalised, 2 all upper
-  std::vector<std::pair<uint64_t, uint32_t>> occurrences_;  // (word key, token) of capitalised words
-  std::vector<uint32_t> occurrence_at_;                     // token -> its index in occurrences_
+  std::vector<ner_word_info> words_;
+  std::vector<ner_word_features> features_;
+  ner_document_context context_;
+  std::string lower_, shape_;
 };
 
 // A second stage's features (Ratinov & Roth's two-stage prediction aggregation): token i's

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace newsflow::ner_feature {
+
+// Feature templates: the seed of each value's hash. Never renumber (a model's features
+// are these hashes); add new ones at the end.
+enum tmpl : uint64_t {
+  bias = 1,
+  word_lower,
+  word_as_written,
+  shape_long,
+  shape_short,
+  prefix1,  // ..prefix4 = prefix1 + 3
+  suffix1 = prefix1 + 4,
+  prev_word = suffix1 + 4,
+  next_word,
+  prev2_word,
+  next2_word,
+  prev_shape,
+  next_shape,
+  prev_bigram,
+  next_bigram,
+  sentence_start_shape,
+  caps_line_shape,
+  shape_trigram,
+  label1,
+  label2,
+  label1_word,
+  label1_shape,
+  document_case,
+  history_type,
+  history_shape,
+  name_list,
+  name_list_shape,
+  first_label,
+  first_next,
+  first_next2,
+  first_around,
+  first_word_majority,
+  first_word_majority_shape,
+  cluster_coarse,
+  cluster_fine,
+  cluster_fine_shape,
+  prev_cluster,
+  next_cluster,
+  elsewhere_prev,
+  elsewhere_next,
+};
+
+// The feature of template `t` with a text value, and with one or two numeric values.
+uint64_t key(uint64_t t, std::string_view value);
+uint64_t combine(uint64_t t, uint64_t a, uint64_t b);
+
+// The value of a neighbour beyond the document ("__BOUND_").
+inline constexpr uint64_t boundary_key = 0x5f5f424f554e445fULL;
+// The value of a first-stage label beyond the document.
+inline constexpr uint64_t no_label = 0xFF;
+
+}  // namespace newsflow::ner_feature
