@@ -77,7 +77,7 @@ void bm_ner_tagger(benchmark::State& state) {
     state.SkipWithError("models/ner-en.bin, gazetteers.tsv or word-clusters.tsv missing");
     return;
   }
-  ner_tagger tagger(*model, &*names, &*clusters);
+  ner_tagger tagger(*model, &*names, &*clusters, std::getenv("NER_BENCH_CACHE") ? std::stoul(std::getenv("NER_BENCH_CACHE")) : 8192);
   const auto texts = articles();
   if (texts.empty()) {
     state.SkipWithError("no articles in $NER_BENCH_ARTICLES");
@@ -94,6 +94,9 @@ void bm_ner_tagger(benchmark::State& state) {
   }
   state.counters["tokens_per_s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  const auto& cache = tagger.cache();
+  state.counters["word_cache_hits"] =
+      static_cast<double>(cache.hits()) / static_cast<double>(std::max<size_t>(1, cache.hits() + cache.misses()));
 }
 BENCHMARK(bm_ner_tagger)->Unit(benchmark::kMicrosecond);
 

@@ -399,14 +399,14 @@ void label_history::add(uint64_t word_key, uint8_t label) {
   if (e.counts[k] < 0xFFFF) ++e.counts[k];
 }
 
-void label_features(const ner_document_features& doc, size_t i, uint8_t previous,
-                    uint8_t before_previous, uint8_t history, uint64_t out[label_feature_count]) {
+void label_features(uint64_t word_key, uint64_t shape_key, uint8_t previous, uint8_t before_previous,
+                    uint8_t history, uint64_t out[label_feature_count]) {
   out[0] = combine(label1, previous, 0);
   out[1] = combine(label2, before_previous, previous);
-  out[2] = combine(label1_word, previous, doc.word_keys[i]);
-  out[3] = combine(label1_shape, previous, doc.shape_keys[i]);
+  out[2] = combine(label1_word, previous, word_key);
+  out[3] = combine(label1_shape, previous, shape_key);
   out[4] = combine(history_type, history, 0);
-  out[5] = combine(history_shape, history, doc.shape_keys[i]);
+  out[5] = combine(history_shape, history, shape_key);
 }
 
 }  // namespace newsflow

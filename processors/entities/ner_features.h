@@ -154,7 +154,7 @@ class label_history {
   std::vector<entry> table_;
 };
 
-void label_features(const ner_document_features& doc, size_t i, uint8_t previous,
-                    uint8_t before_previous, uint8_t history, uint64_t out[label_feature_count]);
+void label_features(uint64_t word_key, uint64_t shape_key, uint8_t previous, uint8_t before_previous,
+                    uint8_t history, uint64_t out[label_feature_count]);
 
 }  // namespace newsflow

@@ -1,5 +1,9 @@
 #include "processors/entities/ner_tagger.h"
 
+#include <algorithm>
+
+#include "processors/entities/ner_feature_keys.h"
+
 namespace newsflow {
 
 void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t> labels,
@@ -28,16 +32,110 @@ void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t>
   }
 }
 
+ner_tagger::ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
+                       size_t cache_words)
+    : model_(model), names_(names), cache_(model, names, clusters, cache_words) {
+  for (const ner_weights& stage : model.stages()) label_rows_.emplace_back(stage);
+}
+
+namespace {
+
+void add(const float* row, float* scores) {
+  for (uint32_t l = 0; l < ner_label::count; ++l) scores[l] += row[l];
+}
+
+}  // namespace
+
+// Each token's label-independent score per stage: its word's rows and its neighbours',
+// then the document context's features.
+void ner_tagger::score_words(std::string_view text) {
+  const size_t n = tokens_.size(), stages = model_.stages().size();
+  words_.resize(n);
+  word_keys_.resize(n);
+  shape_keys_.resize(n);
+  scores_.assign(stages * n * ner_label::count, 0.0f);
+  const ner_word_cache::word beyond = cache_.beyond();
+  for (size_t i = 0; i < n; ++i) {
+    // The word's rows are used at once: a later token may displace it from the cache.
+    const ner_word_cache::word w = cache_.get(text.substr(tokens_[i].begin, tokens_[i].end - tokens_[i].begin));
+    words_[i] = w.info;
+    word_keys_[i] = w.info.lower_key;
+    shape_keys_[i] = w.info.short_key;
+    for (size_t s = 0; s < stages; ++s) {
+      add(w.row(s, ner_word_cache::own), scores_of(s, i));
+      if (i + 1 < n) add(w.row(s, ner_word_cache::as_previous), scores_of(s, i + 1));
+      if (i > 0) add(w.row(s, ner_word_cache::as_next), scores_of(s, i - 1));
+      if (i + 2 < n) add(w.row(s, ner_word_cache::as_second_previous), scores_of(s, i + 2));
+      if (i > 1) add(w.row(s, ner_word_cache::as_second_next), scores_of(s, i - 2));
+    }
+  }
+  // Beyond the ends: the first tokens' previous words, the last tokens' next words.
+  for (size_t s = 0; s < stages; ++s)
+    for (size_t i = 0; i < n; ++i) {
+      if (i == 0) add(beyond.row(s, ner_word_cache::as_previous), scores_of(s, i));
+      if (i < 2) add(beyond.row(s, ner_word_cache::as_second_previous), scores_of(s, i));
+      if (i + 1 == n) add(beyond.row(s, ner_word_cache::as_next), scores_of(s, i));
+      if (i + 2 >= n) add(beyond.row(s, ner_word_cache::as_second_next), scores_of(s, i));
+    }
+  context_.build(tokens_, words_, names_);
+  for (size_t i = 0; i < n; ++i) {
+    context_features_.clear();
+    context_.aggregate_features(i, context_features_);
+    context_.context_features(i, context_features_);
+    context_.name_features(i, context_features_);
+    for (size_t s = 0; s < stages; ++s)
+      for (uint64_t f : context_features_) model_.stages()[s].add_row(f, scores_of(s, i));
+  }
+}
+
+void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
+  using namespace ner_feature;
+  const ner_weights& weights = model_.stages()[stage];
+  const ner_label_rows& rows = label_rows_[stage];
+  const size_t n = tokens_.size();
+  labels.resize(n);
+  decoder_.begin(word_keys_, shape_keys_, tokens_);
+  for (size_t i = 0; i < n; ++i) {
+    float scores[ner_label::count];
+    std::copy_n(scores_of(stage, i), ner_label::count, scores);
+    const greedy_decoder::state s = decoder_.state_of(i);
+    add(rows.previous(s.previous), scores);
+    add(rows.previous_two(s.before, s.previous), scores);
+    add(rows.history(s.history), scores);
+    weights.add_row(combine(label1_word, s.previous, word_keys_[i]), scores);
+    weights.add_row(combine(label1_shape, s.previous, shape_keys_[i]), scores);
+    weights.add_row(combine(history_shape, s.history, shape_keys_[i]), scores);
+    labels[i] = decoder_.best(scores);
+    decoder_.commit(i, labels[i]);
+  }
+}
+
 void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
   tokenize_for_ner(text, tokens_);
-  extractor_.extract(text, tokens_, features_);
-  const auto& stages = model_.stages();
-  if (stages.size() == 1) {
-    greedy_decode(features_, tokens_, stages[0], decoder_, labels_);
+  const size_t n = tokens_.size();
+  score_words(text);
+  if (model_.stages().size() == 1) {
+    decode(0, labels_);
   } else {
-    greedy_decode(features_, tokens_, stages[0], decoder_, first_labels_);
-    second_stage_features(features_, first_labels_, second_features_);
-    greedy_decode(second_features_, tokens_, stages[1], decoder_, labels_);
+    decode(0, first_labels_);
+    // What the second stage adds: the first stage's labels (second_stage_features).
+    const ner_label_rows& rows = label_rows_[1];
+    label_history counts;
+    counts.reset(n);
+    for (size_t i = 0; i < n; ++i) counts.add(word_keys_[i], first_labels_[i]);
+    const auto at = [&](size_t k) -> uint64_t { return k < n ? first_labels_[k] : ner_feature::no_label; };
+    for (size_t i = 0; i < n; ++i) {
+      float* scores = scores_of(1, i);
+      add(rows.first(first_labels_[i]), scores);
+      add(rows.first_next(at(i + 1)), scores);
+      add(rows.first_next_two(at(i + 1), at(i + 2)), scores);
+      add(rows.first_around(i > 0 ? first_labels_[i - 1] : ner_feature::no_label, at(i + 1)), scores);
+      const uint8_t majority = counts.majority_without(word_keys_[i], first_labels_[i]);
+      add(rows.first_majority(majority), scores);
+      model_.stages()[1].add_row(ner_feature::combine(ner_feature::first_word_majority_shape, majority, shape_keys_[i]),
+                                 scores);
+    }
+    decode(1, labels_);
   }
   labels_to_spans(tokens_, labels_, spans);
 }

@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "processors/entities/ner_features.h"
+#include "processors/entities/ner_label_rows.h"
 #include "processors/entities/ner_labels.h"
 #include "processors/entities/ner_model.h"
 #include "processors/entities/ner_tokenizer.h"
+#include "processors/entities/ner_word_cache.h"
 
 namespace newsflow {
 
@@ -27,15 +29,30 @@ struct ner_span {
 class greedy_decoder {
  public:
   void begin(const ner_document_features& doc, std::span<const ner_token> tokens) {
-    doc_ = &doc;
+    begin(doc.word_keys, doc.shape_keys, tokens);
+  }
+  // The same from each token's word and short-shape keys (label_features' inputs).
+  void begin(std::span<const uint64_t> word_keys, std::span<const uint64_t> shape_keys,
+             std::span<const ner_token> tokens) {
+    word_keys_ = word_keys;
+    shape_keys_ = shape_keys;
     tokens_ = tokens;
     previous_ = before_ = ner_label::outside;
     history_.reset(tokens.size());
   }
-  // The label features of token i; tokens are taken in order, each committed before the next.
-  std::span<const uint64_t> label_features_of(size_t i) {
+  // What the label features of token i see; tokens are taken in order, each committed
+  // before the next.
+  struct state {
+    uint8_t previous, before, history;
+  };
+  state state_of(size_t i) {
     if (tokens_[i].line_start) previous_ = before_ = ner_label::outside;
-    label_features(*doc_, i, previous_, before_, history_.majority(doc_->word_keys[i]), features_);
+    return {previous_, before_, history_.majority(word_keys_[i])};
+  }
+  // The label features of token i (the same rule).
+  std::span<const uint64_t> label_features_of(size_t i) {
+    const state s = state_of(i);
+    label_features(word_keys_[i], shape_keys_[i], s.previous, s.before, s.history, features_);
     return features_;
   }
   // The best label allowed after the previous one (ties go to the lower label, O first).
@@ -48,13 +65,13 @@ class greedy_decoder {
     return best;
   }
   void commit(size_t i, uint8_t label) {
-    history_.add(doc_->word_keys[i], label);
+    history_.add(word_keys_[i], label);
     before_ = previous_;
     previous_ = label;
   }
 
  private:
-  const ner_document_features* doc_ = nullptr;
+  std::span<const uint64_t> word_keys_, shape_keys_;
   std::span<const ner_token> tokens_;
   uint8_t previous_ = ner_label::outside, before_ = ner_label::outside;
   label_history history_;
@@ -82,24 +99,48 @@ void greedy_decode(const ner_document_features& doc, std::span<const ner_token> 
 void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t> labels,
                      std::vector<ner_span>& spans);
 
-// Tags texts with a model: tokenize, extract features, decode, collect spans. One per
-// thread (scratch buffers); the model is shared.
+// Tags texts with a model: tokenize, score, decode, collect spans. One per thread
+// (scratch buffers and its word cache); the model is shared.
+//
+// It computes what greedy_decode computes over ner_feature_extractor's features (the
+// trainer's path; tests hold the two to the same labels), faster: each token's
+// label-independent score is summed once per stage from its word's cached rows
+// (ner_word_cache), the document context's features and, in the second stage, the first
+// stage's labels (ner_label_rows); decoding then adds only the label features.
 class ner_tagger {
  public:
-  // `names`, `clusters`: the gazetteer and word clusters the model was trained with (null if none).
-  ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters = nullptr)
-      : model_(model), extractor_(names, clusters) {}
+  // `names`, `clusters`: the gazetteer and word clusters the model was trained with (null
+  // if none). `cache_words`: word types its cache keeps.
+  ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters = nullptr,
+             size_t cache_words = 8192);
   // Entities of `text` (cleared first), in text order.
   void tag(std::string_view text, std::vector<ner_span>& spans);
   // Tokens of the text last tagged.
   const std::vector<ner_token>& tokens() const { return tokens_; }
+  // Labels of the tokens of the text last tagged.
+  const std::vector<uint8_t>& labels() const { return labels_; }
+  const ner_word_cache& cache() const { return cache_; }
+  // The label-independent score of a token of the text last tagged, per label (the sum of
+  // its features' weights in that stage, the label features aside).
+  const float* scores(size_t stage, size_t token) const {
+    return scores_.data() + (stage * tokens_.size() + token) * ner_label::count;
+  }
 
  private:
+  void score_words(std::string_view text);
+  void decode(size_t stage, std::vector<uint8_t>& labels);
+  float* scores_of(size_t stage, size_t token) { return const_cast<float*>(scores(stage, token)); }
+
   const ner_model& model_;
+  const gazetteer* names_;
+  ner_word_cache cache_;
+  std::vector<ner_label_rows> label_rows_;  // per stage
   std::vector<ner_token> tokens_;
-  ner_feature_extractor extractor_;
-  ner_document_features features_;
-  ner_document_features second_features_;
+  std::vector<ner_word_info> words_;
+  std::vector<uint64_t> word_keys_, shape_keys_;
+  ner_document_context context_;
+  std::vector<uint64_t> context_features_;
+  std::vector<float> scores_;  // per stage, token and label: the label-independent score
   greedy_decoder decoder_;
   std::vector<uint8_t> first_labels_;
   std::vector<uint8_t> labels_;

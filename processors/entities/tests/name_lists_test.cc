@@ -22,6 +22,11 @@ TEST(Gazetteer, PhrasesMatchTheirCategoriesWhateverTheCase) {
   EXPECT_EQ(g->categories_of(phrase({"germany"})), 2u);
   EXPECT_EQ(g->categories_of(phrase({"Georgia"})), 2u | 4u);  // in two lists
   EXPECT_EQ(g->categories_of(phrase({"York"})), 0u);
+  // "new" begins a listed phrase without being one: matching goes on only from such words.
+  EXPECT_EQ(g->find(phrase({"New"})).categories, 0u);
+  EXPECT_TRUE(g->find(phrase({"New"})).continues);
+  EXPECT_FALSE(g->find(phrase({"New", "York"})).continues);
+  EXPECT_FALSE(g->find(phrase({"York"})).continues);
   EXPECT_NE(g->fingerprint(), gazetteer::parse("city\tParis\n")->fingerprint());
 }
 

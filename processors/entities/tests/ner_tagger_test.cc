@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "processors/entities/ner_feature_keys.h"
+#include "processors/entities/ner_label_rows.h"
+
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,6 +117,80 @@ TEST(NerFeatures, CapitalisedWordsSeeTheirOtherOccurrences) {
   const auto plain_a = first_token_features("spoke Blinken . Then Mr. spoke left .");
   const auto plain_b = first_token_features("spoke Blinken . Then met spoke left .");
   EXPECT_EQ(plain_a, plain_b);
+}
+
+// The tagger sums per word type and per stage what the trainer's path (every feature of
+// every token, looked up one by one) sums per token: the two must label alike, also when
+// the word cache is too small to hold a document and words displace each other.
+TEST(NerTagger, FastScoringLabelsAsTheTrainersPath) {
+  const auto names = gazetteer::load(NEWSFLOW_MODELS_DIR "/gazetteers.tsv");
+  const auto clusters = word_clusters::load(NEWSFLOW_MODELS_DIR "/word-clusters.tsv");
+  const auto model = ner_model::load(NEWSFLOW_MODELS_DIR "/ner-en.bin");
+  ASSERT_TRUE(names && clusters && model);
+  ASSERT_EQ(model->stages().size(), 2u);
+  const std::vector<std::string> texts = {
+      "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY\nLONDON 1996-08-30\n"
+      "West Indian all-rounder Phil Simmons took four for 38 on Friday as Leicestershire beat "
+      "Somerset by an innings and 39 runs in two days to take over at the head of the county "
+      "championship.\nSimmons, who joined Leicestershire this season, said the win mattered.",
+      "U.S. Secretary of State Antony Blinken met Israeli Prime Minister Benjamin Netanyahu in Tel Aviv "
+      "on Tuesday. Blinken said the United States would keep working with Egypt and Qatar.",
+      "Zürich FC beat AC Milan 2-1 in São Paulo; Müller scored.",
+      "Reuters",
+      "",
+      "a\nb\nc",
+  };
+  ner_feature_extractor extractor(&*names, &*clusters);
+  for (size_t capacity : {8192, 2}) {
+    ner_tagger tagger(*model, &*names, &*clusters, capacity);
+    for (const std::string& text : texts) {
+      std::vector<ner_span> spans;
+      tagger.tag(text, spans);
+      // The trainer's path: greedy_decode over the extractor's features, stage by stage.
+      std::vector<ner_token> tokens;
+      tokenize_for_ner(text, tokens);
+      ner_document_features first, second;
+      extractor.extract(text, tokens, first);
+      greedy_decoder decoder;
+      std::vector<uint8_t> first_labels, labels;
+      greedy_decode(first, tokens, model->stages()[0], decoder, first_labels);
+      second_stage_features(first, first_labels, second);
+      greedy_decode(second, tokens, model->stages()[1], decoder, labels);
+      EXPECT_EQ(tagger.labels(), labels) << "cache of " << capacity << ": " << text;
+      // And the same scores, up to the order of the float additions.
+      for (size_t stage = 0; stage < 2; ++stage)
+        for (size_t i = 0; i < tokens.size(); ++i) {
+          float expected[ner_label::count] = {};
+          for (uint64_t f : (stage == 0 ? first : second).of(i)) model->stages()[stage].add_row(f, expected);
+          for (uint32_t l = 0; l < ner_label::count; ++l)
+            ASSERT_NEAR(tagger.scores(stage, i)[l], expected[l], 1e-3f * (1.0f + std::abs(expected[l])))
+                << "stage " << stage + 1 << ", token " << i << ", label " << l << ": " << text;
+        }
+    }
+  }
+  ner_tagger tagger(*model, &*names, &*clusters);
+  std::vector<ner_span> spans;
+  tagger.tag(texts[1], spans);
+  EXPECT_GT(tagger.cache().hits(), 0u);  // "Blinken", "the" again
+  EXPECT_GT(tagger.cache().misses(), 0u);
+}
+
+TEST(NerLabelRows, FewValuedLabelFeaturesAreReadFromTables) {
+  using namespace ner_feature;
+  const uint64_t known = combine(label2, 3, 4), majority = combine(first_word_majority, 5, 0),
+                 around = combine(first_around, no_label, 7);
+  std::vector<float> weights(3 * ner_label::count, 0.0f);
+  for (size_t k = 0; k < weights.size(); ++k) weights[k] = static_cast<float>(k);
+  const ner_weights w({known, majority, around}, weights);
+  const ner_label_rows rows(w);
+  EXPECT_EQ(rows.previous_two(3, 4)[0], 0.0f);
+  EXPECT_EQ(rows.previous_two(3, 4)[16], 16.0f);
+  EXPECT_EQ(rows.first_majority(5)[1], 18.0f);
+  EXPECT_EQ(rows.first_around(no_label, 7)[2], 36.0f);  // a first label beyond the document
+  for (uint32_t l = 0; l < ner_label::count; ++l) {
+    EXPECT_EQ(rows.previous_two(4, 3)[l], 0.0f);  // not in the model: zeros
+    EXPECT_EQ(rows.previous(3)[l], 0.0f);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,57 @@
+#include "processors/entities/ner_word_cache.h"
+
+#include <algorithm>
+
+#include "processors/entities/ner_feature_keys.h"
+
+namespace newsflow {
+
+ner_word_cache::ner_word_cache(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
+                               size_t capacity)
+    : model_(model), names_(names), clusters_(clusters) {
+  size_t slots = 1;
+  while (slots < capacity) slots *= 2;
+  mask_ = slots - 1;
+  stride_ = model.stages().size() * roles * labels;
+  keys_.assign(slots, 0);  // 0: empty (a text's key is never 0, see get)
+  infos_.resize(slots);
+  rows_.resize(slots * stride_);
+  ner_word_features beyond;
+  boundary_features(clusters != nullptr, beyond);
+  beyond_rows_.resize(stride_);
+  sum_rows(beyond, beyond_rows_.data());
+}
+
+void ner_word_cache::sum_rows(const ner_word_features& f, float* rows) const {
+  std::fill_n(rows, stride_, 0.0f);
+  const auto& stages = model_.stages();
+  for (size_t s = 0; s < stages.size(); ++s) {
+    float* r = rows + s * roles * labels;
+    for (size_t k = 0; k < f.own_count; ++k) stages[s].add_row(f.own[k], r + own * labels);
+    for (size_t k = 0; k < f.neighbour_count; ++k) {
+      stages[s].add_row(f.as_previous[k], r + as_previous * labels);
+      stages[s].add_row(f.as_next[k], r + as_next * labels);
+    }
+    stages[s].add_row(f.as_second_previous, r + as_second_previous * labels);
+    stages[s].add_row(f.as_second_next, r + as_second_next * labels);
+  }
+}
+
+ner_word_cache::word ner_word_cache::get(std::string_view written) {
+  const uint64_t key = ner_feature::key(ner_feature::word_as_written, written) | 1;
+  const size_t slot = key & mask_;
+  float* rows = rows_.data() + slot * stride_;
+  if (keys_[slot] == key) {
+    ++hits_;
+    return {infos_[slot], rows};
+  }
+  ++misses_;
+  keys_[slot] = key;
+  infos_[slot] = describe_word(written, names_, clusters_, lower_, shape_);
+  ner_word_features features;
+  word_features(infos_[slot], lower_, clusters_ != nullptr, features);
+  sum_rows(features, rows);
+  return {infos_[slot], rows};
+}
+
+}  // namespace newsflow
