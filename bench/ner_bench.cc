@@ -3,6 +3,7 @@
 // clusters, as the daemon runs it. Figures, not tests:
 //   build/bench/ner_bench
 //   NER_BENCH_ARTICLES=articles.jsonl build/bench/ner_bench   (the "text" of real articles)
+//   NER_BENCH_CACHE=32768 ...   (word types the tagger's cache keeps; default the daemon's)
 // Text by default: sentences written for this benchmark, shuffled into 200 different ~3 KB
 // articles; its small vocabulary keeps the model's rows hot in cache, so real articles (e.g.
 // bench/generate_articles.py --source ...) give the figure to size with.
@@ -77,7 +78,7 @@ void bm_ner_tagger(benchmark::State& state) {
     state.SkipWithError("models/ner-en.bin, gazetteers.tsv or word-clusters.tsv missing");
     return;
   }
-  ner_tagger tagger(*model, &*names, &*clusters, std::getenv("NER_BENCH_CACHE") ? std::stoul(std::getenv("NER_BENCH_CACHE")) : 8192);
+  ner_tagger tagger(*model, &*names, &*clusters, std::getenv("NER_BENCH_CACHE") ? std::stoul(std::getenv("NER_BENCH_CACHE")) : 16384);
   const auto texts = articles();
   if (texts.empty()) {
     state.SkipWithError("no articles in $NER_BENCH_ARTICLES");

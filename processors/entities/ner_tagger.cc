@@ -78,13 +78,59 @@ void ner_tagger::score_words(std::string_view text) {
       if (i + 2 >= n) add(beyond.row(s, ner_word_cache::as_second_next), scores_of(s, i));
     }
   context_.build(tokens_, words_, names_);
+  context_features_.clear();
+  context_offsets_.assign(1, 0);
   for (size_t i = 0; i < n; ++i) {
-    context_features_.clear();
     context_.aggregate_features(i, context_features_);
     context_.context_features(i, context_features_);
     context_.name_features(i, context_features_);
-    for (size_t s = 0; s < stages; ++s)
-      for (uint64_t f : context_features_) model_.stages()[s].add_row(f, scores_of(s, i));
+    context_offsets_.push_back(static_cast<uint32_t>(context_features_.size()));
+  }
+  // The whole document's look-ups at once, in passes without dependencies between them, so
+  // the processor has many memory reads in flight (these features are mostly not in cache).
+  context_rows_.resize(context_features_.size());
+  for (size_t s = 0; s < stages; ++s) {
+    const ner_weights& weights = model_.stages()[s];
+    for (uint64_t f : context_features_) weights.prefetch(f);
+    for (size_t k = 0; k < context_features_.size(); ++k) {
+      context_rows_[k] = weights.find(context_features_[k]);
+      if (context_rows_[k] != nullptr) __builtin_prefetch(context_rows_[k]);
+    }
+    for (size_t i = 0; i < n; ++i)
+      for (size_t k = context_offsets_[i]; k < context_offsets_[i + 1]; ++k)
+        if (context_rows_[k] != nullptr) add(context_rows_[k], scores_of(s, i));
+  }
+}
+
+// The label features that are hashed (those of the word and shape with the previous label
+// and the history) cost a look-up each per token while decoding, one after the other. Most
+// of them can be looked up ahead, all at once: with the labels decoding will likely give
+// (`likely`: outside everywhere in the first stage, the first stage's labels in the second),
+// each token's previous label and history are known in advance; decoding uses these rows
+// where the guess was right and looks up the rest.
+void ner_tagger::look_up_likely_label_rows(size_t stage, std::span<const uint8_t> likely) {
+  using namespace ner_feature;
+  const ner_weights& weights = model_.stages()[stage];
+  const size_t n = tokens_.size();
+  likely_.resize(n);
+  likely_features_.resize(3 * n);
+  label_history history;
+  history.reset(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t previous = i == 0 || tokens_[i].line_start ? ner_label::outside : likely[i - 1];
+    const uint8_t h = history.majority(word_keys_[i]);
+    history.add(word_keys_[i], likely[i]);
+    likely_[i].previous = previous;
+    likely_[i].history = h;
+    likely_features_[3 * i] = combine(label1_word, previous, word_keys_[i]);
+    likely_features_[3 * i + 1] = combine(label1_shape, previous, shape_keys_[i]);
+    likely_features_[3 * i + 2] = combine(history_shape, h, shape_keys_[i]);
+  }
+  for (uint64_t f : likely_features_) weights.prefetch(f);
+  likely_rows_.resize(likely_features_.size());
+  for (size_t k = 0; k < likely_features_.size(); ++k) {
+    likely_rows_[k] = weights.find(likely_features_[k]);
+    if (likely_rows_[k] != nullptr) __builtin_prefetch(likely_rows_[k]);
   }
 }
 
@@ -95,6 +141,9 @@ void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
   const size_t n = tokens_.size();
   labels.resize(n);
   decoder_.begin(word_keys_, shape_keys_, tokens_);
+  const auto add_found = [&](const float* row, float* scores) {
+    if (row != nullptr) add(row, scores);
+  };
   for (size_t i = 0; i < n; ++i) {
     float scores[ner_label::count];
     std::copy_n(scores_of(stage, i), ner_label::count, scores);
@@ -102,9 +151,18 @@ void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
     add(rows.previous(s.previous), scores);
     add(rows.previous_two(s.before, s.previous), scores);
     add(rows.history(s.history), scores);
-    weights.add_row(combine(label1_word, s.previous, word_keys_[i]), scores);
-    weights.add_row(combine(label1_shape, s.previous, shape_keys_[i]), scores);
-    weights.add_row(combine(history_shape, s.history, shape_keys_[i]), scores);
+    const float* const* likely = likely_rows_.data() + 3 * i;
+    if (s.previous == likely_[i].previous) {
+      add_found(likely[0], scores);
+      add_found(likely[1], scores);
+    } else {
+      weights.add_row(combine(label1_word, s.previous, word_keys_[i]), scores);
+      weights.add_row(combine(label1_shape, s.previous, shape_keys_[i]), scores);
+    }
+    if (s.history == likely_[i].history)
+      add_found(likely[2], scores);
+    else
+      weights.add_row(combine(history_shape, s.history, shape_keys_[i]), scores);
     labels[i] = decoder_.best(scores);
     decoder_.commit(i, labels[i]);
   }
@@ -114,6 +172,8 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
   tokenize_for_ner(text, tokens_);
   const size_t n = tokens_.size();
   score_words(text);
+  outside_.assign(n, ner_label::outside);
+  look_up_likely_label_rows(0, outside_);
   if (model_.stages().size() == 1) {
     decode(0, labels_);
   } else {
@@ -135,6 +195,7 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
       model_.stages()[1].add_row(ner_feature::combine(ner_feature::first_word_majority_shape, majority, shape_keys_[i]),
                                  scores);
     }
+    look_up_likely_label_rows(1, first_labels_);
     decode(1, labels_);
   }
   labels_to_spans(tokens_, labels_, spans);

@@ -112,7 +112,7 @@ class ner_tagger {
   // `names`, `clusters`: the gazetteer and word clusters the model was trained with (null
   // if none). `cache_words`: word types its cache keeps.
   ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters = nullptr,
-             size_t cache_words = 8192);
+             size_t cache_words = 16384);
   // Entities of `text` (cleared first), in text order.
   void tag(std::string_view text, std::vector<ner_span>& spans);
   // Tokens of the text last tagged.
@@ -128,6 +128,7 @@ class ner_tagger {
 
  private:
   void score_words(std::string_view text);
+  void look_up_likely_label_rows(size_t stage, std::span<const uint8_t> likely);
   void decode(size_t stage, std::vector<uint8_t>& labels);
   float* scores_of(size_t stage, size_t token) { return const_cast<float*>(scores(stage, token)); }
 
@@ -139,9 +140,18 @@ class ner_tagger {
   std::vector<ner_word_info> words_;
   std::vector<uint64_t> word_keys_, shape_keys_;
   ner_document_context context_;
-  std::vector<uint64_t> context_features_;
+  std::vector<uint64_t> context_features_;  // every token's, token i's from context_offsets_[i]
+  std::vector<uint32_t> context_offsets_;
+  std::vector<const float*> context_rows_;
   std::vector<float> scores_;  // per stage, token and label: the label-independent score
   greedy_decoder decoder_;
+  struct likely_state {
+    uint8_t previous, history;
+  };
+  std::vector<likely_state> likely_;         // per token: the previous label and history guessed
+  std::vector<uint64_t> likely_features_;    // per token: its 3 hashed label features so
+  std::vector<const float*> likely_rows_;    // and their rows (null: not in the model)
+  std::vector<uint8_t> outside_;
   std::vector<uint8_t> first_labels_;
   std::vector<uint8_t> labels_;
 };

@@ -9,13 +9,16 @@ namespace newsflow {
 ner_word_cache::ner_word_cache(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
                                size_t capacity)
     : model_(model), names_(names), clusters_(clusters) {
-  size_t slots = 1;
+  size_t slots = 2;
   while (slots < capacity) slots *= 2;
   mask_ = slots - 1;
   stride_ = model.stages().size() * roles * labels;
   keys_.assign(slots, 0);  // 0: empty (a text's key is never 0, see get)
   infos_.resize(slots);
-  rows_.resize(slots * stride_);
+  // Not initialised: a slot's rows are written when a word takes it, so memory is only
+  // touched as the vocabulary grows.
+  rows_.reset(new float[slots * stride_]);
+  recent_.assign(slots / 2, 0);
   ner_word_features beyond;
   boundary_features(clusters != nullptr, beyond);
   beyond_rows_.resize(stride_);
@@ -39,13 +42,19 @@ void ner_word_cache::sum_rows(const ner_word_features& f, float* rows) const {
 
 ner_word_cache::word ner_word_cache::get(std::string_view written) {
   const uint64_t key = ner_feature::key(ner_feature::word_as_written, written) | 1;
-  const size_t slot = key & mask_;
-  float* rows = rows_.data() + slot * stride_;
-  if (keys_[slot] == key) {
+  // Two ways per set: the word is in slot or slot ^ 1; a new word replaces the one of the
+  // two used less lately.
+  const size_t first = key & mask_, second = first ^ 1;
+  size_t slot = keys_[first] == key ? first : keys_[second] == key ? second : SIZE_MAX;
+  if (slot != SIZE_MAX) {
     ++hits_;
-    return {infos_[slot], rows};
+    recent_[first >> 1] = static_cast<uint8_t>(slot & 1);
+    return {infos_[slot], rows_.get() + slot * stride_};
   }
   ++misses_;
+  slot = recent_[first >> 1] == (first & 1) ? second : first;
+  recent_[first >> 1] = static_cast<uint8_t>(slot & 1);
+  float* rows = rows_.get() + slot * stride_;
   keys_[slot] = key;
   infos_[slot] = describe_word(written, names_, clusters_, lower_, shape_);
   ner_word_features features;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,8 @@ namespace newsflow {
 // description (ner_word_info) and, per stage of the model, five rows: the summed weights of
 // the features the word gives its own token (~16), its next token as the previous word (2-3),
 // its previous token as the next word (2-3), and the tokens two away (1 each). Tagging a
-// common word then reads five rows instead of hashing and probing ~25 features. Direct
-// mapped on the text's hash; a word met again after being displaced is worked out again.
+// common word then reads five rows instead of hashing and probing ~25 features. Two-way set
+// associative on the text's hash; a word met again after being displaced is worked out again.
 // One per tagger (per worker and model): not shared between threads.
 class ner_word_cache {
  public:
@@ -27,7 +28,7 @@ class ner_word_cache {
 
   // `capacity`: words kept (rounded up to a power of two).
   ner_word_cache(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
-                 size_t capacity = 8192);
+                 size_t capacity = 16384);
 
   // The word of this text: its description, and rows(stage, role) of its weights.
   struct word {
@@ -52,7 +53,8 @@ class ner_word_cache {
   size_t stride_;  // floats per word: stages x roles x labels
   std::vector<uint64_t> keys_;
   std::vector<ner_word_info> infos_;
-  std::vector<float> rows_;
+  std::unique_ptr<float[]> rows_;
+  std::vector<uint8_t> recent_;  // per set: the way used last
   ner_word_info beyond_info_;
   std::vector<float> beyond_rows_;
   std::string lower_, shape_;
