@@ -300,6 +300,7 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
     out.word_keys[i] = words_[i].lower_key;
     out.shape_keys[i] = words_[i].short_key;
   }
+  out.words = numbering_.number(out.word_keys, out.word_ids);
   context_.build(tokens, words_, names_);
   ner_word_features beyond;
   boundary_features(clusters, beyond);
@@ -335,13 +336,15 @@ void second_stage_features(const ner_document_features& first, std::span<const u
                            ner_document_features& out) {
   const size_t n = labels.size();
   out.word_keys = first.word_keys;
+  out.word_ids = first.word_ids;
+  out.words = first.words;
   out.shape_keys = first.shape_keys;
   out.hashes.clear();
   out.offsets.assign(1, 0);
   // Per word, how the first stage labelled its occurrences: counts per type and outside.
   label_history counts;
-  counts.reset(n);
-  for (size_t i = 0; i < n; ++i) counts.add(first.word_keys[i], labels[i]);
+  counts.reset(first.words);
+  for (size_t i = 0; i < n; ++i) counts.add(first.word_ids[i], labels[i]);
   constexpr uint64_t none = no_label;
   const auto at = [&](size_t k) -> uint64_t { return k < n ? labels[k] : none; };
   for (size_t i = 0; i < n; ++i) {
@@ -351,52 +354,37 @@ void second_stage_features(const ner_document_features& first, std::span<const u
     out.hashes.push_back(combine(first_next, at(i + 1), 0));
     out.hashes.push_back(combine(first_next2, at(i + 1), at(i + 2)));
     out.hashes.push_back(combine(first_around, i > 0 ? labels[i - 1] : none, at(i + 1)));
-    const uint8_t majority = counts.majority_without(first.word_keys[i], labels[i]);
+    const uint8_t majority = counts.majority_without(first.word_ids[i], labels[i]);
     out.hashes.push_back(combine(first_word_majority, majority, 0));
     out.hashes.push_back(combine(first_word_majority_shape, majority, first.shape_keys[i]));
     out.offsets.push_back(static_cast<uint32_t>(out.hashes.size()));
   }
 }
 
-void label_history::reset(size_t tokens) {
+uint32_t document_words::number(std::span<const uint64_t> keys, std::vector<uint32_t>& ids) {
   size_t cap = 16;
-  while (cap < 2 * tokens) cap *= 2;
-  table_.assign(cap, entry{0, {0, 0, 0, 0, 0}});
+  while (cap < 2 * keys.size()) cap *= 2;
+  keys_.assign(cap, 0);
+  ids_.resize(cap);
+  ids.resize(keys.size());
+  uint32_t words = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const uint64_t k = keys[i] | 1;  // 0 marks an empty slot
+    size_t j = k & (cap - 1);
+    while (keys_[j] != 0 && keys_[j] != k) j = (j + 1) & (cap - 1);
+    if (keys_[j] == 0) {
+      keys_[j] = k;
+      ids_[j] = words++;
+    }
+    ids[i] = ids_[j];
+  }
+  return words;
 }
 
-size_t label_history::slot(uint64_t key) const {
-  const size_t mask = table_.size() - 1;
-  size_t j = key & mask;
-  while (table_[j].key != 0 && table_[j].key != key) j = (j + 1) & mask;
-  return j;
-}
-
-uint8_t label_history::majority(uint64_t word_key) const {
-  const entry& e = table_[slot(word_key | 1)];
-  if (e.key == 0) return 0;
-  uint8_t best = 0;
-  for (uint8_t k = 1; k < 5; ++k)
-    if (e.counts[k] > e.counts[best]) best = k;
-  return static_cast<uint8_t>(best + 1);
-}
-
-uint8_t label_history::majority_without(uint64_t word_key, uint8_t label) const {
-  entry e = table_[slot(word_key | 1)];
-  if (e.key == 0) return 0;
-  const size_t own = label == ner_label::outside ? 4 : ner_label::type_of(label);
-  if (e.counts[own] > 0) --e.counts[own];
-  if (e.counts[0] + e.counts[1] + e.counts[2] + e.counts[3] + e.counts[4] == 0) return 0;
-  uint8_t best = 0;
-  for (uint8_t k = 1; k < 5; ++k)
-    if (e.counts[k] > e.counts[best]) best = k;
-  return static_cast<uint8_t>(best + 1);
-}
-
-void label_history::add(uint64_t word_key, uint8_t label) {
-  entry& e = table_[slot(word_key | 1)];
-  e.key = word_key | 1;
-  const size_t k = label == ner_label::outside ? 4 : ner_label::type_of(label);
-  if (e.counts[k] < 0xFFFF) ++e.counts[k];
+uint8_t label_history::majority_without(uint32_t word, uint8_t label) const {
+  counts c = counts_[word];
+  if (c[slot_of(label)] > 0) --c[slot_of(label)];
+  return majority_of(c);
 }
 
 void label_features(uint64_t word_key, uint64_t shape_key, uint8_t previous, uint8_t before_previous,

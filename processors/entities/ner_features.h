@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "processors/entities/gazetteer.h"
+#include "processors/entities/ner_labels.h"
 #include "processors/entities/ner_tokenizer.h"
 #include "processors/entities/word_clusters.h"
 
@@ -20,11 +22,25 @@ struct ner_document_features {
   std::vector<uint64_t> hashes;
   std::vector<uint32_t> offsets;
   std::vector<uint64_t> word_keys;   // per token: its lower-cased form's hash (label features)
+  std::vector<uint32_t> word_ids;    // per token: its word's number (document_words)
+  uint32_t words = 0;                // distinct words
   std::vector<uint64_t> shape_keys;  // per token: its short shape's hash
 
   std::span<const uint64_t> of(size_t token) const {
     return std::span(hashes).subspan(offsets[token], offsets[token + 1] - offsets[token]);
   }
+};
+
+// The words of a document numbered 0, 1, … in order of first occurrence (by their
+// lower-cased form), so what is kept per word is an array, not a hash table.
+class document_words {
+ public:
+  // ids[i]: the number of keys[i]'s word. Returns how many words there are.
+  uint32_t number(std::span<const uint64_t> keys, std::vector<uint32_t>& ids);
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> ids_;
 };
 
 // What the features need of one token's text. A function of the text alone, so the tagger
@@ -112,6 +128,7 @@ class ner_feature_extractor {
   std::vector<ner_word_info> words_;
   std::vector<ner_word_features> features_;
   ner_document_context context_;
+  document_words numbering_;
   std::string lower_, shape_;
 };
 
@@ -134,24 +151,32 @@ uint64_t ner_word_key(std::string_view token);
 // word were labelled, so "Blinken" after "Antony Blinken" leans to PER).
 inline constexpr size_t label_feature_count = 6;
 
+// Per word of a document (document_words' numbers), how its occurrences so far were labelled.
 class label_history {
  public:
-  // Starts a document of `tokens` tokens.
-  void reset(size_t tokens);
+  // Starts a document of `words` words.
+  void reset(size_t words) { counts_.assign(words, {0, 0, 0, 0, 0}); }
   // The majority type of the word's earlier occurrences: 0 none yet, 1 + type, or 5 for
   // mostly outside.
-  uint8_t majority(uint64_t word_key) const;
+  uint8_t majority(uint32_t word) const { return majority_of(counts_[word]); }
   // The same, leaving out one occurrence labelled `label` (the token asking).
-  uint8_t majority_without(uint64_t word_key, uint8_t label) const;
-  void add(uint64_t word_key, uint8_t label);
+  uint8_t majority_without(uint32_t word, uint8_t label) const;
+  void add(uint32_t word, uint8_t label) {
+    uint16_t& c = counts_[word][slot_of(label)];
+    if (c < 0xFFFF) ++c;
+  }
 
  private:
-  struct entry {
-    uint64_t key;
-    uint16_t counts[5];  // per type, then outside
-  };
-  size_t slot(uint64_t key) const;
-  std::vector<entry> table_;
+  using counts = std::array<uint16_t, 5>;  // per type, then outside
+  static size_t slot_of(uint8_t label) { return label == ner_label::outside ? 4 : ner_label::type_of(label); }
+  static uint8_t majority_of(const counts& c) {
+    if (c[0] + c[1] + c[2] + c[3] + c[4] == 0) return 0;
+    uint8_t best = 0;
+    for (uint8_t k = 1; k < 5; ++k)
+      if (c[k] > c[best]) best = k;
+    return static_cast<uint8_t>(best + 1);
+  }
+  std::vector<counts> counts_;
 };
 
 void label_features(uint64_t word_key, uint64_t shape_key, uint8_t previous, uint8_t before_previous,

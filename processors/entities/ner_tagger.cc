@@ -77,6 +77,7 @@ void ner_tagger::score_words(std::string_view text) {
       if (i + 1 == n) add(beyond.row(s, ner_word_cache::as_next), scores_of(s, i));
       if (i + 2 >= n) add(beyond.row(s, ner_word_cache::as_second_next), scores_of(s, i));
     }
+  words_count_ = numbering_.number(word_keys_, word_ids_);
   context_.build(tokens_, words_, names_);
   context_features_.clear();
   context_offsets_.assign(1, 0);
@@ -115,11 +116,11 @@ void ner_tagger::look_up_likely_label_rows(size_t stage, std::span<const uint8_t
   likely_.resize(n);
   likely_features_.resize(3 * n);
   label_history history;
-  history.reset(n);
+  history.reset(words_count_);
   for (size_t i = 0; i < n; ++i) {
     const uint8_t previous = i == 0 || tokens_[i].line_start ? ner_label::outside : likely[i - 1];
-    const uint8_t h = history.majority(word_keys_[i]);
-    history.add(word_keys_[i], likely[i]);
+    const uint8_t h = history.majority(word_ids_[i]);
+    history.add(word_ids_[i], likely[i]);
     likely_[i].previous = previous;
     likely_[i].history = h;
     likely_features_[3 * i] = combine(label1_word, previous, word_keys_[i]);
@@ -140,7 +141,7 @@ void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
   const ner_label_rows& rows = label_rows_[stage];
   const size_t n = tokens_.size();
   labels.resize(n);
-  decoder_.begin(word_keys_, shape_keys_, tokens_);
+  decoder_.begin(word_keys_, shape_keys_, word_ids_, words_count_, tokens_);
   const auto add_found = [&](const float* row, float* scores) {
     if (row != nullptr) add(row, scores);
   };
@@ -181,8 +182,8 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
     // What the second stage adds: the first stage's labels (second_stage_features).
     const ner_label_rows& rows = label_rows_[1];
     label_history counts;
-    counts.reset(n);
-    for (size_t i = 0; i < n; ++i) counts.add(word_keys_[i], first_labels_[i]);
+    counts.reset(words_count_);
+    for (size_t i = 0; i < n; ++i) counts.add(word_ids_[i], first_labels_[i]);
     const auto at = [&](size_t k) -> uint64_t { return k < n ? first_labels_[k] : ner_feature::no_label; };
     for (size_t i = 0; i < n; ++i) {
       float* scores = scores_of(1, i);
@@ -190,7 +191,7 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
       add(rows.first_next(at(i + 1)), scores);
       add(rows.first_next_two(at(i + 1), at(i + 2)), scores);
       add(rows.first_around(i > 0 ? first_labels_[i - 1] : ner_feature::no_label, at(i + 1)), scores);
-      const uint8_t majority = counts.majority_without(word_keys_[i], first_labels_[i]);
+      const uint8_t majority = counts.majority_without(word_ids_[i], first_labels_[i]);
       add(rows.first_majority(majority), scores);
       model_.stages()[1].add_row(ner_feature::combine(ner_feature::first_word_majority_shape, majority, shape_keys_[i]),
                                  scores);

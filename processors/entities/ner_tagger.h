@@ -29,16 +29,18 @@ struct ner_span {
 class greedy_decoder {
  public:
   void begin(const ner_document_features& doc, std::span<const ner_token> tokens) {
-    begin(doc.word_keys, doc.shape_keys, tokens);
+    begin(doc.word_keys, doc.shape_keys, doc.word_ids, doc.words, tokens);
   }
-  // The same from each token's word and short-shape keys (label_features' inputs).
+  // The same from each token's word and short-shape keys (label_features' inputs) and word
+  // number (document_words; `words` of them).
   void begin(std::span<const uint64_t> word_keys, std::span<const uint64_t> shape_keys,
-             std::span<const ner_token> tokens) {
+             std::span<const uint32_t> word_ids, uint32_t words, std::span<const ner_token> tokens) {
     word_keys_ = word_keys;
     shape_keys_ = shape_keys;
+    word_ids_ = word_ids;
     tokens_ = tokens;
     previous_ = before_ = ner_label::outside;
-    history_.reset(tokens.size());
+    history_.reset(words);
   }
   // What the label features of token i see; tokens are taken in order, each committed
   // before the next.
@@ -47,7 +49,7 @@ class greedy_decoder {
   };
   state state_of(size_t i) {
     if (tokens_[i].line_start) previous_ = before_ = ner_label::outside;
-    return {previous_, before_, history_.majority(word_keys_[i])};
+    return {previous_, before_, history_.majority(word_ids_[i])};
   }
   // The label features of token i (the same rule).
   std::span<const uint64_t> label_features_of(size_t i) {
@@ -65,13 +67,14 @@ class greedy_decoder {
     return best;
   }
   void commit(size_t i, uint8_t label) {
-    history_.add(word_keys_[i], label);
+    history_.add(word_ids_[i], label);
     before_ = previous_;
     previous_ = label;
   }
 
  private:
   std::span<const uint64_t> word_keys_, shape_keys_;
+  std::span<const uint32_t> word_ids_;
   std::span<const ner_token> tokens_;
   uint8_t previous_ = ner_label::outside, before_ = ner_label::outside;
   label_history history_;
@@ -139,6 +142,9 @@ class ner_tagger {
   std::vector<ner_token> tokens_;
   std::vector<ner_word_info> words_;
   std::vector<uint64_t> word_keys_, shape_keys_;
+  std::vector<uint32_t> word_ids_;
+  uint32_t words_count_ = 0;
+  document_words numbering_;
   ner_document_context context_;
   std::vector<uint64_t> context_features_;  // every token's, token i's from context_offsets_[i]
   std::vector<uint32_t> context_offsets_;
