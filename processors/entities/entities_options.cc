@@ -21,6 +21,7 @@ entities_options parse_entities_options(const YAML::Node& node, const std::strin
   r.read("default_language", opts.default_language);
   r.read("max_entities", opts.max_entities, 0, 1'000'000);
   r.read("max_text_bytes", opts.max_text_bytes, 64, int64_t{1} << 30);
+  r.read("word_cache", opts.word_cache, 2, int64_t{1} << 24);
   r.finish();
   return opts;
 }

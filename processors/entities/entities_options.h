@@ -27,6 +27,9 @@ struct entities_options {
   int64_t max_entities = 1000;
   // Bytes of the body examined (cut at a line end before it when there is one).
   int64_t max_text_bytes = 200'000;
+  // Word types each worker's tagger remembers per model, with their summed feature weights
+  // (ner_word_cache: ~750 bytes a word, memory touched as the cache fills).
+  int64_t word_cache = 16'384;
 };
 
 entities_options parse_entities_options(const YAML::Node& node, const std::string& path,

@@ -15,16 +15,21 @@ namespace newsflow {
 namespace {
 
 // Each set of resources gets a serial number: a worker's taggers are cached per (serial,
-// language), so a cache entry can never outlive or mix up the models it points to.
+// language, word cache size), so a cache entry can never outlive or mix up the models it
+// points to, and processors sharing the models keep the word cache they were configured with.
 std::atomic<uint64_t> next_serial{1};
 
 struct tagger_key {
   uint64_t serial;
   const ner_model* model;
+  int64_t word_cache;
   bool operator==(const tagger_key&) const = default;
 };
 struct tagger_key_hash {
-  size_t operator()(const tagger_key& k) const { return std::hash<uint64_t>()(k.serial * 31 + reinterpret_cast<uintptr_t>(k.model)); }
+  size_t operator()(const tagger_key& k) const {
+    return std::hash<uint64_t>()((k.serial * 31 + reinterpret_cast<uintptr_t>(k.model)) * 31 +
+                                 static_cast<uint64_t>(k.word_cache));
+  }
 };
 
 // The headline or body prefix to analyze: at most max_bytes, cut at a line end if there is
@@ -77,9 +82,10 @@ process_result entities_processor::process(article& a) {
   }
 
   static thread_local std::unordered_map<tagger_key, std::unique_ptr<ner_tagger>, tagger_key_hash> taggers;
-  auto& tagger = taggers[tagger_key{resources_->serial, model->second.get()}];
+  auto& tagger = taggers[tagger_key{resources_->serial, model->second.get(), options_.word_cache}];
   if (!tagger)
-    tagger = std::make_unique<ner_tagger>(*model->second, resources_->names.get(), resources_->clusters.get());
+    tagger = std::make_unique<ner_tagger>(*model->second, resources_->names.get(), resources_->clusters.get(),
+                                          static_cast<size_t>(options_.word_cache));
 
   static thread_local std::vector<ner_span> spans;
   static thread_local std::vector<found_entity> found;

@@ -158,6 +158,24 @@ TEST_F(EntitiesProcessorTest, MaxEntitiesCapsTheList) {
   EXPECT_EQ(run(*p, "", story).size(), 2u);
 }
 
+// A tagger with a tiny word cache (words displace each other all the time) tags alike.
+TEST_F(EntitiesProcessorTest, TheWordCacheSizeChangesNoEntity) {
+  auto small = make("{type: entities, word_cache: 2}");
+  auto usual = make("{type: entities}");
+  ASSERT_NE(small, nullptr);
+  ASSERT_NE(usual, nullptr);
+  const auto a = run(*small, "", story), b = run(*usual, "", story);
+  ASSERT_EQ(a.size(), b.size());
+  ASSERT_FALSE(a.empty());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].text, b[i].text);
+    EXPECT_EQ(a[i].type, b[i].type);
+  }
+  EXPECT_EQ(make("{type: entities, word_cache: 1}"), nullptr);
+  ASSERT_FALSE(errors.all().empty());
+  EXPECT_NE(errors.all().back().find("word_cache"), std::string::npos) << errors.all().back();
+}
+
 TEST_F(EntitiesProcessorTest, MissingOrMismatchedFilesAreErrorsNamingTheOption) {
   EXPECT_EQ(make("{type: entities, models: {en: models/nope.bin}}"), nullptr);
   ASSERT_FALSE(errors.all().empty());

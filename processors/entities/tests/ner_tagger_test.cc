@@ -141,7 +141,7 @@ TEST(NerTagger, FastScoringLabelsAsTheTrainersPath) {
       "a\nb\nc",
   };
   ner_feature_extractor extractor(&*names, &*clusters);
-  for (size_t capacity : {8192, 2}) {
+  for (size_t capacity : {8192, 16, 2}) {
     ner_tagger tagger(*model, &*names, &*clusters, capacity);
     for (const std::string& text : texts) {
       std::vector<ner_span> spans;
@@ -157,6 +157,10 @@ TEST(NerTagger, FastScoringLabelsAsTheTrainersPath) {
       second_stage_features(first, first_labels, second);
       greedy_decode(second, tokens, model->stages()[1], decoder, labels);
       EXPECT_EQ(tagger.labels(), labels) << "cache of " << capacity << ": " << text;
+      if (capacity == 16 && text == texts[0]) {  // words found again, and words displaced
+        EXPECT_GT(tagger.cache().hits(), 0u);
+        EXPECT_GT(tagger.cache().misses(), 16u);
+      }
       // And the same scores, up to the order of the float additions.
       for (size_t stage = 0; stage < 2; ++stage)
         for (size_t i = 0; i < tokens.size(); ++i) {
