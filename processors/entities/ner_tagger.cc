@@ -44,6 +44,18 @@ void add(const float* row, float* scores) {
   for (uint32_t l = 0; l < ner_label::count; ++l) scores[l] += row[l];
 }
 
+// The rows of many features (null: not in the model), looked up in passes without
+// dependencies between them, so the processor has many memory reads in flight (the rows of
+// a document's features are mostly not in cache).
+void find_all(const ner_weights& weights, std::span<const uint64_t> features, std::vector<const float*>& rows) {
+  rows.resize(features.size());
+  for (uint64_t f : features) weights.prefetch(f);
+  for (size_t k = 0; k < features.size(); ++k) {
+    rows[k] = weights.find(features[k]);
+    if (rows[k] != nullptr) __builtin_prefetch(rows[k]);
+  }
+}
+
 }  // namespace
 
 // Each token's label-independent score per stage: its word's rows and its neighbours',
@@ -87,16 +99,8 @@ void ner_tagger::score_words(std::string_view text) {
     context_.name_features(i, context_features_);
     context_offsets_.push_back(static_cast<uint32_t>(context_features_.size()));
   }
-  // The whole document's look-ups at once, in passes without dependencies between them, so
-  // the processor has many memory reads in flight (these features are mostly not in cache).
-  context_rows_.resize(context_features_.size());
   for (size_t s = 0; s < stages; ++s) {
-    const ner_weights& weights = model_.stages()[s];
-    for (uint64_t f : context_features_) weights.prefetch(f);
-    for (size_t k = 0; k < context_features_.size(); ++k) {
-      context_rows_[k] = weights.find(context_features_[k]);
-      if (context_rows_[k] != nullptr) __builtin_prefetch(context_rows_[k]);
-    }
+    find_all(model_.stages()[s], context_features_, context_rows_);
     for (size_t i = 0; i < n; ++i)
       for (size_t k = context_offsets_[i]; k < context_offsets_[i + 1]; ++k)
         if (context_rows_[k] != nullptr) add(context_rows_[k], scores_of(s, i));
@@ -111,7 +115,6 @@ void ner_tagger::score_words(std::string_view text) {
 // where the guess was right and looks up the rest.
 void ner_tagger::look_up_likely_label_rows(size_t stage, std::span<const uint8_t> likely) {
   using namespace ner_feature;
-  const ner_weights& weights = model_.stages()[stage];
   const size_t n = tokens_.size();
   likely_.resize(n);
   likely_features_.resize(3 * n);
@@ -127,12 +130,7 @@ void ner_tagger::look_up_likely_label_rows(size_t stage, std::span<const uint8_t
     likely_features_[3 * i + 1] = combine(label1_shape, previous, shape_keys_[i]);
     likely_features_[3 * i + 2] = combine(history_shape, h, shape_keys_[i]);
   }
-  for (uint64_t f : likely_features_) weights.prefetch(f);
-  likely_rows_.resize(likely_features_.size());
-  for (size_t k = 0; k < likely_features_.size(); ++k) {
-    likely_rows_[k] = weights.find(likely_features_[k]);
-    if (likely_rows_[k] != nullptr) __builtin_prefetch(likely_rows_[k]);
-  }
+  find_all(model_.stages()[stage], likely_features_, likely_rows_);
 }
 
 void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
