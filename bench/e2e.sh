@@ -90,6 +90,7 @@ chain:
     models: {en: $models/ner-en.bin, es: $models/ner-es.bin, nl: $models/ner-nl.bin}
     gazetteers: $models/gazetteers.tsv
     word_clusters: $models/word-clusters.tsv
+    word_vectors: $models/word-vectors.bin
     aliases: $models/entity-aliases.tsv
 YAML
 

@@ -1,6 +1,6 @@
 // The entity tagger's speed: tokens per second through tokenization, features, greedy
-// decoding and spans (ner_tagger::tag) with the shipped English model, name lists and word
-// clusters, as the daemon runs it. Figures, not tests:
+// decoding and spans (ner_tagger::tag) with the shipped English model, name lists, word
+// clusters and word vectors, as the daemon runs it. Figures, not tests:
 //   build/bench/ner_bench
 //   NER_BENCH_ARTICLES=articles.jsonl build/bench/ner_bench   (the "text" of real articles)
 //   NER_BENCH_CACHE=32768 ...   (word types the tagger's cache keeps; default the daemon's)
@@ -21,6 +21,7 @@
 #include "processors/entities/ner_model.h"
 #include "processors/entities/ner_tagger.h"
 #include "processors/entities/word_clusters.h"
+#include "processors/entities/word_vectors.h"
 
 namespace newsflow {
 namespace {
@@ -73,12 +74,13 @@ std::vector<std::string> articles() {
 void bm_ner_tagger(benchmark::State& state) {
   const auto names = gazetteer::load(NEWSFLOW_MODELS_DIR "/gazetteers.tsv");
   const auto clusters = word_clusters::load(NEWSFLOW_MODELS_DIR "/word-clusters.tsv");
+  const auto vectors = word_vectors::load(NEWSFLOW_MODELS_DIR "/word-vectors.bin");
   const auto model = ner_model::load(NEWSFLOW_MODELS_DIR "/ner-en.bin");
-  if (!names || !clusters || !model) {
-    state.SkipWithError("models/ner-en.bin, gazetteers.tsv or word-clusters.tsv missing");
+  if (!names || !clusters || !vectors || !model) {
+    state.SkipWithError("models/ner-en.bin, gazetteers.tsv, word-clusters.tsv or word-vectors.bin missing");
     return;
   }
-  ner_tagger tagger(*model, &*names, &*clusters, std::getenv("NER_BENCH_CACHE") ? std::stoul(std::getenv("NER_BENCH_CACHE")) : 16384);
+  ner_tagger tagger(*model, &*names, &*clusters, &*vectors, std::getenv("NER_BENCH_CACHE") ? std::stoul(std::getenv("NER_BENCH_CACHE")) : 16384);
   const auto texts = articles();
   if (texts.empty()) {
     state.SkipWithError("no articles in $NER_BENCH_ARTICLES");

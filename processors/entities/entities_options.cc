@@ -17,6 +17,7 @@ entities_options parse_entities_options(const YAML::Node& node, const std::strin
       errors.add(r.path_of("models"), "language codes and model files must not be empty");
   r.read("gazetteers", opts.gazetteers);
   r.read("word_clusters", opts.word_clusters);
+  r.read("word_vectors", opts.word_vectors);
   r.read("aliases", opts.aliases);
   r.read("default_language", opts.default_language);
   r.read("max_entities", opts.max_entities, 0, 1'000'000);

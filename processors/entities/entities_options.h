@@ -16,9 +16,10 @@ struct entities_options {
   // directory. Articles in other languages get no entities (counted in metrics).
   std::map<std::string, std::string> models = {
       {"en", "models/ner-en.bin"}, {"es", "models/ner-es.bin"}, {"nl", "models/ner-nl.bin"}};
-  // The name lists and word clusters the models were trained with ("" if without).
+  // The name lists, word clusters and word vectors the models were trained with ("" if without).
   std::string gazetteers = "models/gazetteers.tsv";
   std::string word_clusters = "models/word-clusters.tsv";
+  std::string word_vectors = "models/word-vectors.bin";
   // Name variants that share one canonical form ("alias<TAB>canonical" lines; "" for none).
   std::string aliases = "models/entity-aliases.tsv";
   // The language of articles without a detected one (no langid in the chain, no hint).

@@ -85,7 +85,7 @@ process_result entities_processor::process(article& a) {
   auto& tagger = taggers[tagger_key{resources_->serial, model->second.get(), options_.word_cache}];
   if (!tagger)
     tagger = std::make_unique<ner_tagger>(*model->second, resources_->names.get(), resources_->clusters.get(),
-                                          static_cast<size_t>(options_.word_cache));
+                                          resources_->vectors.get(), static_cast<size_t>(options_.word_cache));
 
   static thread_local std::vector<ner_span> spans;
   static thread_local std::vector<found_entity> found;
@@ -162,6 +162,8 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
   const std::string aliases_file = parsed.aliases.empty() ? "" : resolve(parsed.aliases, path + ".aliases");
   const std::string clusters_file =
       parsed.word_clusters.empty() ? "" : resolve(parsed.word_clusters, path + ".word_clusters");
+  const std::string vectors_file =
+      parsed.word_vectors.empty() ? "" : resolve(parsed.word_vectors, path + ".word_vectors");
   if (errors.all().size() != errors_before) return nullptr;
 
   static std::mutex mutex;
@@ -189,6 +191,7 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
     };
     if (!load(names_file, ".gazetteers", &gazetteer::load, r->names) ||
         !load(clusters_file, ".word_clusters", &word_clusters::load, r->clusters) ||
+        !load(vectors_file, ".word_vectors", &word_vectors::load, r->vectors) ||
         !load(aliases_file, ".aliases", &entity_canonicalizer::load, r->aliases))
       return nullptr;
     for (const auto& [language, file] : model_files) {
@@ -198,13 +201,13 @@ std::unique_ptr<processor> make_entities_processor(const YAML::Node& options, co
         errors.add(where, model.error());
         return nullptr;
       }
-      const uint64_t want = resources_fingerprint(r->names.get(), r->clusters.get());
+      const uint64_t want = resources_fingerprint(r->names.get(), r->clusters.get(), r->vectors.get());
       if (model->gazetteer_fingerprint() != want) {
-        errors.add(where, fmt::format("{} was trained with other name lists or word clusters than {} and {} "
-                                      "(retrain it, or set gazetteers and word_clusters to the files it "
-                                      "was trained with)",
-                                      file, names_file.empty() ? std::string("none") : names_file,
-                                      clusters_file.empty() ? std::string("none") : clusters_file));
+        const auto or_none = [](const std::string& f) { return f.empty() ? std::string("none") : f; };
+        errors.add(where, fmt::format("{} was trained with other name lists, word clusters or word vectors than "
+                                      "{}, {} and {} (retrain it, or set gazetteers, word_clusters and "
+                                      "word_vectors to the files it was trained with)",
+                                      file, or_none(names_file), or_none(clusters_file), or_none(vectors_file)));
         return nullptr;
       }
       r->models[language] = std::make_shared<const ner_model>(std::move(*model));

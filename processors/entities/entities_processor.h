@@ -15,6 +15,7 @@
 #include "processors/entities/gazetteer.h"
 #include "processors/entities/ner_model.h"
 #include "processors/entities/word_clusters.h"
+#include "processors/entities/word_vectors.h"
 
 namespace newsflow {
 
@@ -25,6 +26,7 @@ struct entities_resources {
   std::map<std::string, std::shared_ptr<const ner_model>> models;  // by language code
   std::shared_ptr<const gazetteer> names;                          // may be null
   std::shared_ptr<const word_clusters> clusters;                   // may be null
+  std::shared_ptr<const word_vectors> vectors;                     // may be null
   std::shared_ptr<const entity_canonicalizer> aliases = std::make_shared<entity_canonicalizer>();
 };
 

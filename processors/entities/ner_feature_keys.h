@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 namespace newsflow::ner_feature {
@@ -48,11 +50,20 @@ enum tmpl : uint64_t {
   next_cluster,
   elsewhere_prev,
   elsewhere_next,
+  dense_component,  // (slot, dimension) of a word vector: dense_key
 };
 
 // The feature of template `t` with a text value, and with one or two numeric values.
 uint64_t key(uint64_t t, std::string_view value);
 uint64_t combine(uint64_t t, uint64_t a, uint64_t b);
+
+// Word vectors (word_vectors.h) are real-valued features: token i gets the components of
+// the vectors of the word at i + dense_offsets[slot] for each slot (the word itself, the
+// previous one, the next one); dense_key(slot, dimension) is the feature whose weight row
+// the component multiplies.
+inline constexpr int dense_offsets[] = {0, -1, 1};
+inline constexpr size_t dense_slots = std::size(dense_offsets);
+inline uint64_t dense_key(size_t slot, uint32_t dimension) { return combine(dense_component, slot, dimension); }
 
 // The value of a neighbour beyond the document ("__BOUND_").
 inline constexpr uint64_t boundary_key = 0x5f5f424f554e445fULL;

@@ -93,14 +93,16 @@ uint64_t ner_word_key(std::string_view token) {
   return key(word_lower, scratch_lower);
 }
 
-uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters) {
+uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters, const word_vectors* vectors) {
+  if (vectors != nullptr)
+    return combine(0x766563746f727321ULL, resources_fingerprint(names, clusters, nullptr), vectors->fingerprint());
   if (names == nullptr && clusters == nullptr) return 0;
   if (clusters == nullptr) return names->fingerprint();  // as models trained before clusters
   return combine(0x636c757374657273ULL, names ? names->fingerprint() : 0, clusters->fingerprint());
 }
 
 ner_word_info describe_word(std::string_view written, const gazetteer* names, const word_clusters* clusters,
-                            std::string& lower, std::string& shape) {
+                            const word_vectors* vectors, std::string& lower, std::string& shape) {
   ner_word_info w;
   shapes(written, lower, shape, scratch_short);
   w.written_key = key(word_as_written, written);
@@ -108,6 +110,7 @@ ner_word_info describe_word(std::string_view written, const gazetteer* names, co
   w.shape_key = key(shape_long, shape);
   w.short_key = key(shape_short, scratch_short);
   if (clusters != nullptr) w.cluster = clusters->of(w.lower_key);
+  if (vectors != nullptr) w.vector_row = vectors->row_of(w.lower_key);
   if (names != nullptr) {
     const gazetteer::match m = names->find(gazetteer::extend(0, w.lower_key));
     w.names = m.categories;
@@ -295,12 +298,15 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
   features_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     words_[i] = describe_word(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin), names_, clusters_,
-                              lower_, shape_);
+                              vectors_, lower_, shape_);
     word_features(words_[i], lower_, clusters, features_[i]);
     out.word_keys[i] = words_[i].lower_key;
     out.shape_keys[i] = words_[i].short_key;
   }
   out.words = numbering_.number(out.word_keys, out.word_ids);
+  out.vectors = vectors_;
+  out.vector_rows.resize(vectors_ != nullptr ? n : 0);
+  for (size_t i = 0; i < out.vector_rows.size(); ++i) out.vector_rows[i] = words_[i].vector_row;
   context_.build(tokens, words_, names_);
   ner_word_features beyond;
   boundary_features(clusters, beyond);
@@ -338,6 +344,8 @@ void second_stage_features(const ner_document_features& first, std::span<const u
   out.word_keys = first.word_keys;
   out.word_ids = first.word_ids;
   out.words = first.words;
+  out.vector_rows = first.vector_rows;
+  out.vectors = first.vectors;
   out.shape_keys = first.shape_keys;
   out.hashes.clear();
   out.offsets.assign(1, 0);

@@ -13,6 +13,7 @@
 #include "processors/entities/ner_labels.h"
 #include "processors/entities/ner_tokenizer.h"
 #include "processors/entities/word_clusters.h"
+#include "processors/entities/word_vectors.h"
 
 namespace newsflow {
 
@@ -24,6 +25,10 @@ struct ner_document_features {
   std::vector<uint64_t> word_keys;   // per token: its lower-cased form's hash (label features)
   std::vector<uint32_t> word_ids;    // per token: its word's number (document_words)
   uint32_t words = 0;                // distinct words
+  // Word vectors (dense features): per token, its word's row in `vectors` (-1: none); null
+  // without vectors.
+  std::vector<int32_t> vector_rows;
+  const word_vectors* vectors = nullptr;
   std::vector<uint64_t> shape_keys;  // per token: its short shape's hash
 
   std::span<const uint64_t> of(size_t token) const {
@@ -55,11 +60,12 @@ struct ner_word_info {
   bool names_continue = false;  // a listed phrase of more words starts with it
   uint8_t upper = 0, lower = 0;  // upper / lower-case letters among its first 12 characters
   uint8_t case_class = 0;  // starts with a letter: 1 lower case, 2 capitalised, 4 all upper case
+  int32_t vector_row = -1;  // word_vectors::row_of, -1 none
 };
 
 // Describes a token's text. `lower` and `shape` receive its lower-cased form and long shape.
 ner_word_info describe_word(std::string_view written, const gazetteer* names, const word_clusters* clusters,
-                            std::string& lower, std::string& shape);
+                            const word_vectors* vectors, std::string& lower, std::string& shape);
 
 // The features a word gives its own token and, as a neighbour, the tokens around it: all
 // of them functions of the word alone. `own` holds the lexical ones (bias, word, shapes,
@@ -117,14 +123,17 @@ class ner_document_context {
 class ner_feature_extractor {
  public:
   // With a gazetteer, name-list features; with word clusters, each token and its neighbours
-  // also get their clusters.
-  explicit ner_feature_extractor(const gazetteer* names = nullptr, const word_clusters* clusters = nullptr)
-      : names_(names), clusters_(clusters) {}
+  // also get their clusters; with word vectors, the vectors of the word and its neighbours
+  // (dense features: ner_document_features::vector_rows, ner_feature::dense_offsets).
+  explicit ner_feature_extractor(const gazetteer* names = nullptr, const word_clusters* clusters = nullptr,
+                                 const word_vectors* vectors = nullptr)
+      : names_(names), clusters_(clusters), vectors_(vectors) {}
   void extract(std::string_view text, std::span<const ner_token> tokens, ner_document_features& out);
 
  private:
   const gazetteer* names_;
   const word_clusters* clusters_;
+  const word_vectors* vectors_;
   std::vector<ner_word_info> words_;
   std::vector<ner_word_features> features_;
   ner_document_context context_;
@@ -139,8 +148,9 @@ class ner_feature_extractor {
 void second_stage_features(const ner_document_features& first_features, std::span<const uint8_t> first_labels,
                            ner_document_features& out);
 
-// What a model records of the lists and clusters it was trained with (0: neither).
-uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters);
+// What a model records of the lists, clusters and vectors it was trained with (0: none).
+uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters,
+                               const word_vectors* vectors = nullptr);
 
 // The key of a token's lower-cased form (its word feature; gazetteer phrases are made of these).
 uint64_t ner_word_key(std::string_view token);

@@ -1,6 +1,10 @@
 #include "processors/entities/ner_model.h"
 
+#include "processors/entities/ner_feature_keys.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include <cstring>
 #include <fstream>
@@ -26,6 +30,13 @@ ner_weights::ner_weights(std::vector<uint64_t> keys, std::vector<float> weights)
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
     slots_[i] = slot{key, static_cast<uint32_t>(r)};
   }
+  dense_.assign(ner_feature::dense_slots * dense_slot_floats, 0.0f);
+  for (size_t s = 0; s < ner_feature::dense_slots; ++s)
+    for (uint32_t d = 0; d < word_vectors::max_dims; ++d)
+      if (const float* row = find(ner_feature::dense_key(s, d))) {
+        std::copy_n(row, labels, dense_.data() + s * dense_slot_floats + d * labels);
+        has_dense_ = true;
+      }
 }
 
 ner_weights mean_of(std::span<const ner_weights> members) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "processors/entities/ner_labels.h"
+#include "processors/entities/word_vectors.h"
 
 namespace newsflow {
 
@@ -36,6 +37,16 @@ class ner_weights {
   }
   // Asks the processor to fetch the slot a find(feature) reads first.
   void prefetch(uint64_t feature) const { __builtin_prefetch(&slots_[(feature == 0 ? 1 : feature) & mask_]); }
+  // Adds the dense features of one slot (ner_feature::dense_offsets): a word vector's
+  // components x[0..dims) times their rows.
+  void add_dense(size_t slot, const float* x, uint32_t dims, float* scores) const {
+    if (!has_dense_) return;
+    const float* w = dense_.data() + slot * dense_slot_floats;
+    float sum[labels] = {};
+    for (uint32_t d = 0; d < dims; ++d, w += labels)
+      for (uint32_t l = 0; l < labels; ++l) sum[l] += x[d] * w[l];
+    for (uint32_t l = 0; l < labels; ++l) scores[l] += sum[l];
+  }
   const std::vector<uint64_t>& keys() const { return keys_; }
   const std::vector<float>& weights() const { return weights_; }
 
@@ -49,6 +60,10 @@ class ner_weights {
   std::vector<float> weights_;
   std::vector<slot> slots_;
   size_t mask_ = 0;
+  // The dense features' rows, per slot and dimension (zeros where the model has none).
+  static constexpr size_t dense_slot_floats = size_t{word_vectors::max_dims} * labels;
+  std::vector<float> dense_;
+  bool has_dense_ = false;
 };
 
 // The mean of several weight tables (members trained with different shuffles). The tagger

@@ -33,8 +33,8 @@ void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t>
 }
 
 ner_tagger::ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
-                       size_t cache_words)
-    : model_(model), names_(names), cache_(model, names, clusters, cache_words) {
+                       const word_vectors* vectors, size_t cache_words)
+    : model_(model), names_(names), cache_(model, names, clusters, vectors, cache_words) {
   for (const ner_weights& stage : model.stages()) label_rows_.emplace_back(stage);
 }
 

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/entities/ner_feature_keys.h"
 #include "processors/entities/ner_features.h"
 #include "processors/entities/ner_label_rows.h"
 #include "processors/entities/ner_labels.h"
@@ -81,6 +82,23 @@ class greedy_decoder {
   uint64_t features_[label_feature_count];
 };
 
+// Adds token i's dense features (the vectors of its word and its neighbours,
+// ner_feature::dense_offsets) to scores. Weights without add_dense (a test's toy table) have none.
+template <class Weights>
+void add_dense_scores(const ner_document_features& doc, size_t i, const Weights& weights, float* scores) {
+  if constexpr (requires(const float* x) { weights.add_dense(size_t{0}, x, uint32_t{0}, scores); }) {
+    if (doc.vectors == nullptr) return;
+    float x[word_vectors::max_dims];
+    for (size_t s = 0; s < ner_feature::dense_slots; ++s) {
+      const ptrdiff_t k = static_cast<ptrdiff_t>(i) + ner_feature::dense_offsets[s];
+      if (k < 0 || k >= static_cast<ptrdiff_t>(doc.vector_rows.size()) || doc.vector_rows[static_cast<size_t>(k)] < 0)
+        continue;
+      doc.vectors->values(doc.vector_rows[static_cast<size_t>(k)], x);
+      weights.add_dense(s, x, doc.vectors->dims(), scores);
+    }
+  }
+}
+
 // Decodes a document with `weights` (anything with add_row(feature, scores): the trained
 // model, or the trainer's current weights).
 template <class Weights>
@@ -91,6 +109,7 @@ void greedy_decode(const ner_document_features& doc, std::span<const ner_token> 
   for (size_t i = 0; i < tokens.size(); ++i) {
     float scores[ner_label::count] = {};
     for (uint64_t f : doc.of(i)) weights.add_row(f, scores);
+    add_dense_scores(doc, i, weights, scores);
     for (uint64_t f : decoder.label_features_of(i)) weights.add_row(f, scores);
     labels[i] = decoder.best(scores);
     decoder.commit(i, labels[i]);
@@ -112,10 +131,10 @@ void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t>
 // stage's labels (ner_label_rows); decoding then adds only the label features.
 class ner_tagger {
  public:
-  // `names`, `clusters`: the gazetteer and word clusters the model was trained with (null
-  // if none). `cache_words`: word types its cache keeps.
+  // `names`, `clusters`, `vectors`: the gazetteer, word clusters and word vectors the model
+  // was trained with (null if none). `cache_words`: word types its cache keeps.
   ner_tagger(const ner_model& model, const gazetteer* names, const word_clusters* clusters = nullptr,
-             size_t cache_words = 16384);
+             const word_vectors* vectors = nullptr, size_t cache_words = 16384);
   // Entities of `text` (cleared first), in text order.
   void tag(std::string_view text, std::vector<ner_span>& spans);
   // Tokens of the text last tagged.

@@ -7,8 +7,8 @@
 namespace newsflow {
 
 ner_word_cache::ner_word_cache(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
-                               size_t capacity)
-    : model_(model), names_(names), clusters_(clusters) {
+                               const word_vectors* vectors, size_t capacity)
+    : model_(model), names_(names), clusters_(clusters), vectors_(vectors) {
   size_t slots = 2;
   while (slots < capacity) slots *= 2;
   mask_ = slots - 1;
@@ -22,11 +22,15 @@ ner_word_cache::ner_word_cache(const ner_model& model, const gazetteer* names, c
   ner_word_features beyond;
   boundary_features(clusters != nullptr, beyond);
   beyond_rows_.resize(stride_);
-  sum_rows(beyond, beyond_rows_.data());
+  sum_rows(beyond, -1, beyond_rows_.data());
 }
 
-void ner_word_cache::sum_rows(const ner_word_features& f, float* rows) const {
+void ner_word_cache::sum_rows(const ner_word_features& f, int32_t vector_row, float* rows) {
   std::fill_n(rows, stride_, 0.0f);
+  if (vectors_ != nullptr && vector_row >= 0) vectors_->values(vector_row, vector_);
+  // The word's vector as each dense slot's word: itself, its next token's previous word,
+  // its previous token's next word (ner_feature::dense_offsets).
+  constexpr role dense_roles[ner_feature::dense_slots] = {own, as_previous, as_next};
   const auto& stages = model_.stages();
   for (size_t s = 0; s < stages.size(); ++s) {
     float* r = rows + s * roles * labels;
@@ -37,6 +41,9 @@ void ner_word_cache::sum_rows(const ner_word_features& f, float* rows) const {
     }
     stages[s].add_row(f.as_second_previous, r + as_second_previous * labels);
     stages[s].add_row(f.as_second_next, r + as_second_next * labels);
+    if (vectors_ != nullptr && vector_row >= 0)
+      for (size_t slot = 0; slot < ner_feature::dense_slots; ++slot)
+        stages[s].add_dense(slot, vector_, vectors_->dims(), r + dense_roles[slot] * labels);
   }
 }
 
@@ -56,10 +63,10 @@ ner_word_cache::word ner_word_cache::get(std::string_view written) {
   recent_[first >> 1] = static_cast<uint8_t>(slot & 1);
   float* rows = rows_.get() + slot * stride_;
   keys_[slot] = key;
-  infos_[slot] = describe_word(written, names_, clusters_, lower_, shape_);
+  infos_[slot] = describe_word(written, names_, clusters_, vectors_, lower_, shape_);
   ner_word_features features;
   word_features(infos_[slot], lower_, clusters_ != nullptr, features);
-  sum_rows(features, rows);
+  sum_rows(features, infos_[slot].vector_row, rows);
   return {infos_[slot], rows};
 }
 

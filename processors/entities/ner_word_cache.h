@@ -16,8 +16,9 @@ namespace newsflow {
 
 // A tagger's memory of the word types it met lately. For each text it keeps the word's
 // description (ner_word_info) and, per stage of the model, five rows: the summed weights of
-// the features the word gives its own token (~16), its next token as the previous word (2-3),
-// its previous token as the next word (2-3), and the tokens two away (1 each). Tagging a
+// the features the word gives its own token (~16, and its vector's components), its next
+// token as the previous word (2-3, and the vector), its previous token as the next word
+// (2-3, and the vector), and the tokens two away (1 each). Tagging a
 // common word then reads five rows instead of hashing and probing ~25 features. Two-way set
 // associative on the text's hash; a word met again after being displaced is worked out again.
 // One per tagger (per worker and model): not shared between threads.
@@ -28,7 +29,7 @@ class ner_word_cache {
 
   // `capacity`: words kept (rounded up to a power of two).
   ner_word_cache(const ner_model& model, const gazetteer* names, const word_clusters* clusters,
-                 size_t capacity = 16384);
+                 const word_vectors* vectors = nullptr, size_t capacity = 16384);
 
   // The word of this text: its description, and rows(stage, role) of its weights.
   struct word {
@@ -44,11 +45,12 @@ class ner_word_cache {
   size_t misses() const { return misses_; }
 
  private:
-  void sum_rows(const ner_word_features& features, float* rows) const;
+  void sum_rows(const ner_word_features& features, int32_t vector_row, float* rows);
 
   const ner_model& model_;
   const gazetteer* names_;
   const word_clusters* clusters_;
+  const word_vectors* vectors_;
   size_t mask_;
   size_t stride_;  // floats per word: stages x roles x labels
   std::vector<uint64_t> keys_;
@@ -58,6 +60,7 @@ class ner_word_cache {
   ner_word_info beyond_info_;
   std::vector<float> beyond_rows_;
   std::string lower_, shape_;
+  float vector_[word_vectors::max_dims];
   size_t hits_ = 0, misses_ = 0;
 };
 

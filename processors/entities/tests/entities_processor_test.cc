@@ -189,7 +189,15 @@ TEST_F(EntitiesProcessorTest, MissingOrMismatchedFilesAreErrorsNamingTheOption) 
   EXPECT_EQ(make("{type: entities, models: {en: models/ner-en.bin}, word_clusters: ''}"), nullptr);
   ASSERT_FALSE(errors.all().empty());
   EXPECT_NE(errors.all().back().find("chain[3].models.en"), std::string::npos) << errors.all().back();
-  EXPECT_NE(errors.all().back().find("other name lists or word clusters"), std::string::npos);
+  EXPECT_NE(errors.all().back().find("other name lists, word clusters or word vectors"), std::string::npos);
+  errors = config_errors();
+  EXPECT_EQ(make("{type: entities, models: {en: models/ner-en.bin}, word_vectors: ''}"), nullptr);
+  ASSERT_FALSE(errors.all().empty());
+  EXPECT_NE(errors.all().back().find("chain[3].models.en"), std::string::npos) << errors.all().back();
+  errors = config_errors();
+  EXPECT_EQ(make("{type: entities, word_vectors: models/nope.bin}"), nullptr);
+  ASSERT_FALSE(errors.all().empty());
+  EXPECT_NE(errors.all().back().find("chain[3].word_vectors"), std::string::npos) << errors.all().back();
 }
 
 }  // namespace

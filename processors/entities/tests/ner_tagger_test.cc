@@ -125,8 +125,10 @@ TEST(NerFeatures, CapitalisedWordsSeeTheirOtherOccurrences) {
 TEST(NerTagger, FastScoringLabelsAsTheTrainersPath) {
   const auto names = gazetteer::load(NEWSFLOW_MODELS_DIR "/gazetteers.tsv");
   const auto clusters = word_clusters::load(NEWSFLOW_MODELS_DIR "/word-clusters.tsv");
+  const auto vectors = word_vectors::load(NEWSFLOW_MODELS_DIR "/word-vectors.bin");
   const auto model = ner_model::load(NEWSFLOW_MODELS_DIR "/ner-en.bin");
-  ASSERT_TRUE(names && clusters && model);
+  ASSERT_TRUE(names && clusters && vectors && model);
+  ASSERT_EQ(model->gazetteer_fingerprint(), resources_fingerprint(&*names, &*clusters, &*vectors));
   ASSERT_EQ(model->stages().size(), 2u);
   const std::vector<std::string> texts = {
       "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY\nLONDON 1996-08-30\n"
@@ -140,9 +142,9 @@ TEST(NerTagger, FastScoringLabelsAsTheTrainersPath) {
       "",
       "a\nb\nc",
   };
-  ner_feature_extractor extractor(&*names, &*clusters);
+  ner_feature_extractor extractor(&*names, &*clusters, &*vectors);
   for (size_t capacity : {8192, 16, 2}) {
-    ner_tagger tagger(*model, &*names, &*clusters, capacity);
+    ner_tagger tagger(*model, &*names, &*clusters, &*vectors, capacity);
     for (const std::string& text : texts) {
       std::vector<ner_span> spans;
       tagger.tag(text, spans);
@@ -165,14 +167,16 @@ TEST(NerTagger, FastScoringLabelsAsTheTrainersPath) {
       for (size_t stage = 0; stage < 2; ++stage)
         for (size_t i = 0; i < tokens.size(); ++i) {
           float expected[ner_label::count] = {};
-          for (uint64_t f : (stage == 0 ? first : second).of(i)) model->stages()[stage].add_row(f, expected);
+          const ner_document_features& doc = stage == 0 ? first : second;
+          for (uint64_t f : doc.of(i)) model->stages()[stage].add_row(f, expected);
+          add_dense_scores(doc, i, model->stages()[stage], expected);
           for (uint32_t l = 0; l < ner_label::count; ++l)
             ASSERT_NEAR(tagger.scores(stage, i)[l], expected[l], 1e-3f * (1.0f + std::abs(expected[l])))
                 << "stage " << stage + 1 << ", token " << i << ", label " << l << ": " << text;
         }
     }
   }
-  ner_tagger tagger(*model, &*names, &*clusters);
+  ner_tagger tagger(*model, &*names, &*clusters, &*vectors);
   std::vector<ner_span> spans;
   tagger.tag(texts[1], spans);
   EXPECT_GT(tagger.cache().hits(), 0u);  // "Blinken", "the" again
