@@ -1,5 +1,6 @@
 #include "processors/entities/ner_model.h"
 
+#include "processors/entities/byte_reader.h"
 #include "processors/entities/ner_feature_keys.h"
 
 #include <fmt/format.h>
@@ -71,13 +72,8 @@ std::expected<ner_model, std::string> ner_model::load(const std::filesystem::pat
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::unexpected(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t pos = 0;
-  const auto take = [&](void* to, size_t n) {
-    if (bytes.size() - pos < n) return false;
-    std::memcpy(to, bytes.data() + pos, n);
-    pos += n;
-    return true;
-  };
+  byte_reader reader(bytes);
+  const auto take = [&](void* to, size_t n) { return reader.take(to, n); };
   const auto truncated = [&] { return std::unexpected(fmt::format("{} is truncated", path.string())); };
   char head[8];
   uint32_t label_count = 0, language_length = 0, stage_count = 0;
@@ -99,15 +95,15 @@ std::expected<ner_model, std::string> ner_model::load(const std::filesystem::pat
   std::vector<ner_weights> stages;
   for (uint32_t s = 0; s < stage_count; ++s) {
     uint32_t feature_count = 0;
-    if (!take(&feature_count, 4) || feature_count > (bytes.size() - pos) / sizeof(uint64_t)) return truncated();
+    if (!take(&feature_count, 4) || feature_count > reader.left() / sizeof(uint64_t)) return truncated();
     std::vector<uint64_t> keys(feature_count);
     std::vector<float> weights(size_t{feature_count} * labels);
     if (!take(keys.data(), keys.size() * sizeof(uint64_t)) || !take(weights.data(), weights.size() * sizeof(float)))
       return truncated();
     stages.emplace_back(std::move(keys), std::move(weights));
   }
-  if (pos != bytes.size())
-    return std::unexpected(fmt::format("{} has {} bytes after the model", path.string(), bytes.size() - pos));
+  if (reader.left() != 0)
+    return std::unexpected(fmt::format("{} has {} bytes after the model", path.string(), reader.left()));
   return ner_model(std::move(language), fingerprint, std::move(stages));
 }
 

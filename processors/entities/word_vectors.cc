@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "processors/entities/byte_reader.h"
 #include "processors/entities/ner_features.h"
 #include "processors/entities/tab_lines.h"
 
@@ -14,17 +15,12 @@ namespace newsflow {
 std::expected<word_vectors, std::string> word_vectors::parse(std::string_view bytes) {
   word_vectors v;
   v.fingerprint_ = XXH3_64bits(bytes.data(), bytes.size());
-  size_t pos = 0;
-  const auto take = [&](void* to, size_t n) {
-    if (bytes.size() - pos < n) return false;
-    std::memcpy(to, bytes.data() + pos, n);
-    pos += n;
-    return true;
-  };
+  byte_reader reader(bytes);
+  const auto take = [&](void* to, size_t n) { return reader.take(to, n); };
   char head[8];
   uint32_t count = 0;
   if (!take(head, 8) || std::memcmp(head, "NFVEC01\n", 8) != 0)
-    return std::unexpected(std::string("not a word vectors file (tools/build_word_vectors.sh)"));
+    return std::unexpected(std::string("not a word vectors file (tools/build_word_clusters.sh)"));
   if (!take(&count, 4) || !take(&v.dims_, 4) || !take(&v.scale_, 4))
     return std::unexpected(std::string("truncated header"));
   if (v.dims_ == 0 || v.dims_ > max_dims)
@@ -39,7 +35,7 @@ std::expected<word_vectors, std::string> word_vectors::parse(std::string_view by
       return std::unexpected(fmt::format("truncated at word {}", r + 1));
     v.rows_.try_emplace(ner_word_key(word), r);
   }
-  if (pos != bytes.size()) return std::unexpected(fmt::format("{} bytes after the vectors", bytes.size() - pos));
+  if (reader.left() != 0) return std::unexpected(fmt::format("{} bytes after the vectors", reader.left()));
   return v;
 }
 

@@ -11,7 +11,7 @@
 namespace newsflow {
 
 // Dense word vectors for the entity tagger (models/word-vectors.bin, built by
-// tools/build_word_vectors.sh from the same GloVe vectors as the word clusters): each known
+// tools/build_word_clusters.sh from the same GloVe vectors as the word clusters): each known
 // word, lower-cased, has a vector of unit length times a gain, stored as int8 with one scale
 // for the file. The tagger uses the components of a word's and its neighbours' vectors as
 // real-valued features (Turian, Ratinov & Bengio 2010: embeddings add to clusters).
