@@ -109,7 +109,11 @@ run() {
   "$newsflowd" run --config "$config" --brokers "$bootstrap" --group e2e --workers "$workers" \
     > "$work/daemon.out" 2> "$work/daemon.log" &
   daemon_pid=$!
-  if ! result="$("$load" --brokers "$bootstrap" --articles "$articles" --count "$count" --rate "$rate")"; then
+  # A run may take as long as 200 articles/s would (at least 15 minutes): a 1,000,000-article
+  # run on a busy machine is slow, not stuck.
+  local timeout=$(( count / 200 > 900 ? count / 200 : 900 ))
+  if ! result="$("$load" --brokers "$bootstrap" --articles "$articles" --count "$count" --rate "$rate" \
+                 --timeout-s "$timeout")"; then
     cat "$work/daemon.log" >&2
     echo "e2e.sh: the run did not complete: $result" >&2
     stop_all  # this runs in a $(...) subshell: the EXIT trap of the script does not see its pids
