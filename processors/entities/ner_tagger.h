@@ -116,8 +116,8 @@ void greedy_decode(const ner_document_features& doc, std::span<const ner_token> 
   }
 }
 
-// Entities from token labels. Lenient with sequences greedy decoding can leave (a B or I
-// without its L at a line's end): the entity ends at its last token.
+// Entities from token labels. An entity left open (a B or I without its L: ner_label::may_follow
+// lets one end so, and a line's end ends it) ends at its last token.
 void labels_to_spans(std::span<const ner_token> tokens, std::span<const uint8_t> labels,
                      std::vector<ner_span>& spans);
 

@@ -25,8 +25,10 @@ TEST(NerLabels, BilouTransitions) {
   EXPECT_FALSE(may_follow(outside, l_per));
   EXPECT_TRUE(may_follow(b_per, i_per));
   EXPECT_TRUE(may_follow(b_per, l_per));
-  EXPECT_FALSE(may_follow(b_per, outside));
+  EXPECT_TRUE(may_follow(b_per, outside));  // the entity ends at its first token
+  EXPECT_TRUE(may_follow(i_per, u_loc));    // ... or at its last inside token
   EXPECT_FALSE(may_follow(b_per, i_loc));  // the entity's type cannot change
+  EXPECT_FALSE(may_follow(l_per, i_per));  // nothing goes on after a closed entity
   EXPECT_TRUE(may_follow(l_per, u_loc));
   EXPECT_EQ(entity_type_index("LOC"), 2);
   EXPECT_FALSE(entity_type_index("DATE").has_value());
