@@ -193,7 +193,7 @@ class DaemonTest(unittest.TestCase):
         self.daemon()  # a third joins
         time.sleep(4)
         code, _ = self.daemons[0].terminate(timeout=30)  # one leaves
-        self.assertEqual(code, 0)
+        self.assertEqual(code, 0, self.daemons[0].log_text()[-4000:])
         feeder.join()
         self.wait_for(out, expected, 120)
         got = Counter(ids(out.messages))
