@@ -363,15 +363,18 @@ ner_weights train_stage(const std::vector<document>& train, const std::vector<do
     size_t mistakes = 0;
     for (size_t k : order) mistakes += train_document(train[k], stage, p, decoder);
     p.use_average(true);
-    const scores s = evaluate(dev, stage, p);
+    // Scored as it would be saved: averaged and pruned (--min-weight).
+    ner_weights averaged = p.averaged();
+    const scores s = evaluate(dev, stage, averaged);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("stage %d epoch %2d: %6zu training mistakes, %zu features; dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
-                stage + 1, epoch, mistakes, p.features(), s.precision(), s.recall(), s.f1(), seconds);
+    std::printf("stage %d epoch %2d: %6zu training mistakes, %zu features (%zu kept); dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
+                stage + 1, epoch, mistakes, p.features(), averaged.keys().size(), s.precision(), s.recall(), s.f1(),
+                seconds);
     std::fflush(stdout);
     if (s.f1() > best_f1) {
       best_f1 = s.f1();
       best_epoch = epoch;
-      best = p.averaged();
+      best = std::move(averaged);
     }
   }
   return std::move(*best);
