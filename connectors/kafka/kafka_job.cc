@@ -219,6 +219,36 @@ void kafka_job::poll_producer() {
   while (!stop_producer_poll_.load()) rd_kafka_poll(producer_, 100);
 }
 
+// librdkafka before 2.3.0 aborts in rd_kafka_destroy() ("Assertion 'assignor_state' failed" in
+// rd_kafka_sticky_assignor_state_destroy, confluentinc/librdkafka#4312) if this member joined the
+// group with cooperative-sticky but was destroyed before a SyncGroup gave it an assignment: the
+// assignor's state is only created then, and once consumer_close() has started, SyncGroup
+// responses are dropped. A SIGTERM during the first rebalance does exactly that. So, when the
+// member has joined (it has a member id) but has no assignment yet, keep serving the group
+// until that rebalance hands one over (bounded by the shutdown deadline); consumer_close() then
+// gives it back at once. Messages polled meanwhile are dropped untracked: never stored, never
+// committed, so the next owner reads them.
+void kafka_job::await_first_assignment(clock::time_point deadline) {
+  if (assigned_once_) return;
+  char* member_id = rd_kafka_memberid(consumer_);
+  const bool joined = member_id && *member_id;
+  if (member_id) rd_kafka_mem_free(consumer_, member_id);
+  // No member id: not in the group (never joined, or dropped by a group error), no rebalance to
+  // wait for. Only a member dropped between its first JoinGroup and SyncGroup can still abort.
+  if (!joined) return;
+  spdlog::info("stopping: waiting for the rebalance in progress to give this member its first assignment");
+  while (!assigned_once_ && !fatal_.load() && clock::now() < deadline) {
+    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, 100)) {
+      const bool fatal = m->err == RD_KAFKA_RESP_ERR__FATAL;
+      rd_kafka_message_destroy(m);
+      if (fatal) break;
+    }
+  }
+  if (!assigned_once_)
+    spdlog::warn("stopping: no assignment before the shutdown deadline; librdkafka < 2.3.0 may abort "
+                 "on destroy (confluentinc/librdkafka#4312), after the commit");
+}
+
 bool kafka_job::shut_down(clock::time_point deadline) {
   closing_ = true;
   // Consumed but never handed to the runner: not tracked, so consumed again next time.
@@ -241,6 +271,7 @@ bool kafka_job::shut_down(clock::time_point deadline) {
   spdlog::info("stopping: committing offsets");
   if (auto err = rd_kafka_commit(consumer_, nullptr, 0); err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
     spdlog::warn("final offset commit failed: {}", rd_kafka_err2str(err));
+  await_first_assignment(deadline);
   spdlog::info("stopping: leaving the consumer group");
   if (auto err = rd_kafka_consumer_close(consumer_))
     spdlog::warn("leaving the consumer group: {}", rd_kafka_err2str(err));
@@ -252,6 +283,7 @@ void kafka_job::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(consumer_), "COOPERATIVE") == 0;
   rebalances_.inc();
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    assigned_once_ = true;  // see await_first_assignment()
     // A partition this instance had before resumes after what it published itself, even if
     // the commit on revoke was refused (a broker rejects commits while a group rebalances).
     for (int i = 0; i < partitions->cnt; ++i) {

@@ -51,6 +51,7 @@ class kafka_job {
   void submit_pending();
   void set_paused(bool paused);
   void poll_producer();
+  void await_first_assignment(std::chrono::steady_clock::time_point deadline);
   bool shut_down(std::chrono::steady_clock::time_point deadline);
 
   kafka_options options_;
@@ -66,6 +67,7 @@ class kafka_job {
   std::deque<rd_kafka_message_t*> pending_;  // consumed, waiting for room in the runner
   bool paused_ = false;
   bool closing_ = false;
+  bool assigned_once_ = false;  // the group has handed this member an assignment (maybe empty)
   std::atomic<bool> fatal_{false};  // a client reported a fatal error
   std::atomic<bool> stop_producer_poll_{false};
   std::thread producer_poller_;

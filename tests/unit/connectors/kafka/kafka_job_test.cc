@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -206,6 +210,127 @@ TEST_F(kafka_job_test, an_output_too_large_for_the_producer_is_dead_lettered_not
   EXPECT_EQ(dlq[0].value, input);
   EXPECT_TRUE(finish());
   EXPECT_EQ(committed()[0], 1);
+}
+
+// Keeps every log line, to see how far librdkafka has got.
+class capture_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  bool seen(const std::string& a, const std::string& b) {
+    std::lock_guard lock(mutex_);
+    for (const auto& l : lines_)
+      if (l.find(a) != std::string::npos && l.find(b) != std::string::npos) return true;
+    return false;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override { lines_.emplace_back(msg.payload.data(), msg.payload.size()); }
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// librdkafka < 2.3.0 aborts in rd_kafka_destroy() when a cooperative-sticky member is destroyed
+// after joining the group but before a SyncGroup response gave it an assignment
+// (confluentinc/librdkafka#4312). The job must wait for that assignment, then leave, committing
+// nothing it did not publish. Not a fixture test: the default logger is swapped before any
+// librdkafka thread exists and put back after they are all gone.
+TEST(kafka_job_stop_test, a_stop_between_joining_the_group_and_the_first_assignment_is_clean) {
+  auto sink = std::make_shared<capture_sink>();
+  auto previous_logger = spdlog::default_logger();
+  auto capture_logger = std::make_shared<spdlog::logger>("capture", sink);
+  capture_logger->set_level(spdlog::level::debug);
+  spdlog::set_default_logger(capture_logger);
+  struct restore {
+    std::shared_ptr<spdlog::logger> logger;
+    ~restore() {
+      spdlog::set_default_logger(logger);
+      spdlog::drop("capture");
+    }
+  } restore_logger{previous_logger};
+
+  // Our own mock cluster: the dev broker does not expose error injection.
+  char err[512];
+  client_ptr host(rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), err, sizeof err));
+  ASSERT_NE(host, nullptr) << err;
+  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(host.get(), 1);
+  ASSERT_NE(cluster, nullptr);
+  struct destroy_cluster {
+    rd_kafka_mock_cluster_t* c;
+    ~destroy_cluster() { rd_kafka_mock_cluster_destroy(c); }
+  } cluster_guard{cluster};
+  for (const auto& [topic, partitions] : std::map<std::string, int>{{"in", 2}, {"out", 2}, {"dlq", 1}, {"dups", 1}})
+    ASSERT_EQ(rd_kafka_mock_topic_create(cluster, topic.c_str(), partitions, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  const std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
+  {
+    auto producer = client(RD_KAFKA_PRODUCER, bootstrap);
+    for (int i = 0; i < 6; ++i) {
+      const std::string value = R"({"id":"a)" + std::to_string(i) + R"(","text":"body"})";
+      ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("in"), RD_KAFKA_V_PARTITION(i % 2),
+                                  RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    ASSERT_EQ(rd_kafka_flush(producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  // The first SyncGroup is answered 3 s late: the job is stopped while it is pending.
+  constexpr int16_t sync_group = 14;  // ApiKey
+  ASSERT_EQ(rd_kafka_mock_broker_push_request_error_rtts(cluster, 1, sync_group, 1, RD_KAFKA_RESP_ERR_NO_ERROR, 3000),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  kafka_options options;
+  options.brokers = bootstrap;
+  options.group = "stop-test";
+  options.input_topics = {"in"};
+  options.output_topic = "out";
+  options.dead_letter_topic = "dlq";
+  options.duplicates_topic = "dups";
+  options.commit_interval_ms = 200;
+  options.consumer["debug"] = "cgrp";  // logs the JoinGroup response
+  // The mock lets the next member join session.timeout.ms - 1 s after one left (45 s by default).
+  options.consumer["session.timeout.ms"] = "3000";
+  pipeline_config pipeline;
+  pipeline.runner.workers = 1;
+  pipeline.output.info = pipeline_info::none;
+  metrics_registry metrics;
+  std::vector<std::unique_ptr<processor>> ps;
+  ps.push_back(std::make_unique<policy_processor>());
+  chain c(std::move(ps), metrics);
+
+  auto run_job = [&](auto&& until) {
+    std::string error;
+    auto job = kafka_job::create(options, pipeline, c, metrics, error);
+    EXPECT_NE(job, nullptr) << error;
+    if (!job) return false;
+    std::atomic<bool> stop{false};
+    bool clean = false;
+    std::thread t([&] { clean = job->run(stop); });
+    until();
+    stop = true;
+    t.join();
+    job.reset();  // aborted here before the fix
+    return clean;
+  };
+
+  EXPECT_TRUE(run_job([&] {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!sink->seen("JoinGroup response: GenerationId", "(no error)") && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(sink->seen("JoinGroup response: GenerationId", "(no error)"));
+  }));
+  EXPECT_TRUE(sink->seen("waiting for the rebalance in progress", ""));
+  {
+    auto reader = client(RD_KAFKA_CONSUMER, bootstrap, {{"group.id", options.group}});
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(2);
+    rd_kafka_topic_partition_list_add(list, "in", 0);
+    rd_kafka_topic_partition_list_add(list, "in", 1);
+    EXPECT_EQ(rd_kafka_committed(reader.get(), list, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(list->elems[0].offset, RD_KAFKA_OFFSET_INVALID) << "nothing published, nothing committed";
+    EXPECT_EQ(list->elems[1].offset, RD_KAFKA_OFFSET_INVALID);
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+  // The next member of the group publishes everything.
+  EXPECT_TRUE(run_job([&] { EXPECT_EQ(read(bootstrap, "out", 2, 6).size(), 6u); }));
 }
 
 }  // namespace
