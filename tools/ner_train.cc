@@ -22,10 +22,12 @@
 // moves the weights by a passive-aggressive step (PA-I, Crammer et al. 2006): just far enough
 // that the gold label beats the predicted one by a margin of 1, at most C; with C = 0, the
 // perceptron's unit step (Collins 2002). The steps matter: PA gave dev F1 +1.6 (en),
-// +3.7 (es) over unit steps with the same features. After each epoch the averaged weights
-// tag the dev set; the epoch with the best strict span F1 is kept (early stopping). With two stages, the second is trained the same way on features that
-// include the first stage's labels (jackknifed on the training set). Prints per epoch:
-// training mistakes, dev precision / recall / F1. Deterministic for a given --seed.
+// +3.7 (es) over unit steps with the same features. After each epoch the averaged weights,
+// pruned as they will be saved (--min-weight), tag the dev set; the epoch with the best
+// strict span F1 is kept (early stopping). With two stages, the second is trained the same
+// way on features that include the first stage's labels (jackknifed on the training set).
+// Prints per epoch: training mistakes, features (kept), dev precision / recall / F1.
+// Deterministic for a given --seed.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -211,7 +213,7 @@ class averaged_learner {
   }
   // The averaged weights, leaving out features whose weights are all under min_weight: most
   // features ever updated end near 0, and a smaller table is a faster tagger (English:
-  // 12.4 MB -> 2.6 MB at 0.02; docs/benchmarks.md).
+  // 12.4 MB -> 4.4 MB at 0.02, dev F1 -0.1; docs/benchmarks.md).
   ner_weights averaged() const {
     std::vector<uint64_t> keys;
     std::vector<float> weights;
@@ -348,7 +350,8 @@ void write_predictions(const std::vector<document>& docs, const ner_model& model
 // Trains `stage` on all of `train` for up to `epochs`, keeping the averaged weights of the
 // epoch with the best dev F1.
 ner_weights train_stage(const std::vector<document>& train, const std::vector<document>& dev, int stage,
-                        int epochs, uint32_t seed, averaged_learner::options learning, int& best_epoch, double& best_f1) {
+                        int epochs, uint32_t seed, averaged_learner::options learning, int& best_epoch,
+                        double& best_f1) {
   averaged_learner p(learning);
   std::vector<size_t> order(train.size());
   std::iota(order.begin(), order.end(), 0);
@@ -367,7 +370,8 @@ ner_weights train_stage(const std::vector<document>& train, const std::vector<do
     ner_weights averaged = p.averaged();
     const scores s = evaluate(dev, stage, averaged);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("stage %d epoch %2d: %6zu training mistakes, %zu features (%zu kept); dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
+    std::printf("stage %d epoch %2d: %6zu training mistakes, %zu features (%zu kept); "
+                "dev P %.2f R %.2f F1 %.2f (%.1f s)\n",
                 stage + 1, epoch, mistakes, p.features(), averaged.keys().size(), s.precision(), s.recall(), s.f1(),
                 seconds);
     std::fflush(stdout);
@@ -382,7 +386,7 @@ ner_weights train_stage(const std::vector<document>& train, const std::vector<do
 
 // Stage 1 on the documents `in` for a fixed number of epochs (jackknife folds).
 averaged_learner train_fixed(const std::vector<document>& docs, std::vector<size_t> in, int epochs, uint32_t seed,
-                       averaged_learner::options learning) {
+                             averaged_learner::options learning) {
   averaged_learner p(learning);
   std::mt19937 rng(seed);
   greedy_decoder decoder;
@@ -397,13 +401,14 @@ averaged_learner train_fixed(const std::vector<document>& docs, std::vector<size
 // `members` runs of train_stage with different shuffling seeds, averaged. best_epoch is
 // the members' mean (the jackknife trains that long); best_f1 is the ensemble's on dev.
 ner_weights train_stage_ensemble(const std::vector<document>& train, const std::vector<document>& dev, int stage,
-                                 int epochs, uint32_t seed, int members, averaged_learner::options learning, int& best_epoch,
-                                 double& best_f1) {
+                                 int epochs, uint32_t seed, int members, averaged_learner::options learning,
+                                 int& best_epoch, double& best_f1) {
   std::vector<ner_weights> trained;
   int epoch_sum = 0;
   for (int m = 0; m < members; ++m) {
     int epoch = 0;
-    trained.push_back(train_stage(train, dev, stage, epochs, seed + 1000 * static_cast<uint32_t>(m), learning, epoch, best_f1));
+    trained.push_back(
+        train_stage(train, dev, stage, epochs, seed + 1000 * static_cast<uint32_t>(m), learning, epoch, best_f1));
     epoch_sum += epoch;
   }
   best_epoch = (epoch_sum + members / 2) / members;
@@ -461,7 +466,8 @@ int run(int argc, char** argv) {
   if (train_path.empty() || dev_path.empty() || out_path.empty() || language.empty()) {
     std::fprintf(stderr, "usage: ner_train --train FILE --dev FILE --language CODE --out MODEL "
                          "[--epochs N] [--seed N] [--gazetteers FILE] [--clusters FILE] [--vectors FILE] "
-                         "[--vector-gain G] [--stages 1|2] [--ensemble N] [--pa-c C] [--min-weight W] [--predict FILE]\n");
+                         "[--vector-gain G] [--stages 1|2] [--ensemble N] [--pa-c C] [--min-weight W] "
+                         "[--predict FILE]\n");
     return 2;
   }
   std::optional<gazetteer> names;
@@ -502,7 +508,8 @@ int run(int argc, char** argv) {
       std::vector<ner_weights> fold_members;
       for (int m = 0; m < members; ++m)
         fold_members.push_back(
-            train_fixed(train, in, best_epoch, seed + static_cast<uint32_t>(fold) + 1000 * static_cast<uint32_t>(m), learning)
+            train_fixed(train, in, best_epoch,
+                        seed + static_cast<uint32_t>(fold) + 1000 * static_cast<uint32_t>(m), learning)
                 .averaged());
       const ner_weights fold_model = mean_of(fold_members);
       for (size_t k = fold; k < train.size(); k += folds) {
