@@ -88,19 +88,27 @@ std::vector<message> read(const std::string& bootstrap, const std::string& topic
   return out;
 }
 
+// The topics every test here creates ("in" -> "out", dead letters "dlq", duplicates "dups"),
+// committed every 200 ms.
+kafka_options job_options(const std::string& brokers, const std::string& group) {
+  kafka_options o;
+  o.brokers = brokers;
+  o.group = group;
+  o.input_topics = {"in"};
+  o.output_topic = "out";
+  o.dead_letter_topic = "dlq";
+  o.duplicates_topic = "dups";
+  o.commit_interval_ms = 200;
+  return o;
+}
+
 class kafka_job_test : public ::testing::Test {
  protected:
   void SetUp() override {
     auto started = dev_broker::start({0, {{"in", 2}, {"out", 2}, {"dlq", 1}, {"dups", 1}}, 1});
     ASSERT_TRUE(started) << started.error();
     broker = std::move(*started);
-    options.brokers = broker->bootstrap();
-    options.group = "job-test";
-    options.input_topics = {"in"};
-    options.output_topic = "out";
-    options.dead_letter_topic = "dlq";
-    options.duplicates_topic = "dups";
-    options.commit_interval_ms = 200;
+    options = job_options(broker->bootstrap(), "job-test");
     pipeline.runner.workers = 2;
     pipeline.output.info = pipeline_info::none;
     std::vector<std::unique_ptr<processor>> ps;
@@ -284,14 +292,7 @@ TEST(kafka_job_stop_test, a_stop_between_joining_the_group_and_the_first_assignm
   ASSERT_EQ(rd_kafka_mock_broker_push_request_error_rtts(cluster, 1, sync_group, 1, RD_KAFKA_RESP_ERR_NO_ERROR, 3000),
             RD_KAFKA_RESP_ERR_NO_ERROR);
 
-  kafka_options options;
-  options.brokers = bootstrap;
-  options.group = "stop-test";
-  options.input_topics = {"in"};
-  options.output_topic = "out";
-  options.dead_letter_topic = "dlq";
-  options.duplicates_topic = "dups";
-  options.commit_interval_ms = 200;
+  kafka_options options = job_options(bootstrap, "stop-test");
   options.consumer["debug"] = "cgrp";  // logs the JoinGroup response
   // The mock lets the next member join session.timeout.ms - 1 s after one left (45 s by default).
   options.consumer["session.timeout.ms"] = "3000";
