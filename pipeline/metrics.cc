@@ -97,6 +97,18 @@ histogram& metrics_registry::get_histogram(std::string_view name, std::string_vi
   return *slot;
 }
 
+void metrics_registry::set_gauge_family(std::string_view name, std::string_view help,
+                                        const std::vector<std::pair<metric_labels, int64_t>>& series) {
+  std::lock_guard lock(mutex_);
+  auto& gauges = family_for(name, help, kind::gauge).gauges;
+  gauges.clear();
+  for (const auto& [labels, value] : series) {
+    auto& slot = gauges[render_labels(labels)];
+    slot = std::make_unique<gauge>();
+    slot->set(value);
+  }
+}
+
 std::string metrics_registry::render_prometheus() const {
   std::lock_guard lock(mutex_);
   std::string out;
@@ -111,10 +123,12 @@ std::string metrics_registry::render_prometheus() const {
       for (size_t i = 0; i < histogram::bounds_us.size(); ++i)
         out += fmt::format("{}_bucket{} {}\n", name,
                            with_label(labels, "le", seconds(histogram::bounds_us[i])), h->cumulative(i));
-      out += fmt::format("{}_bucket{} {}\n", name, with_label(labels, "le", "+Inf"),
-                         h->cumulative(histogram::bounds_us.size()));
+      // _count is the +Inf bucket as read here: a scrape during an observation must not see
+      // the two disagree.
+      const uint64_t all = h->cumulative(histogram::bounds_us.size());
+      out += fmt::format("{}_bucket{} {}\n", name, with_label(labels, "le", "+Inf"), all);
       out += fmt::format("{}_sum{} {}\n", name, labels, seconds(h->sum_us()));
-      out += fmt::format("{}_count{} {}\n", name, labels, h->count());
+      out += fmt::format("{}_count{} {}\n", name, labels, all);
     }
   }
   return out;

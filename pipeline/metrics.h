@@ -64,6 +64,12 @@ class metrics_registry {
   histogram& get_histogram(std::string_view name, std::string_view help,
                            const metric_labels& labels = {});
 
+  // Replaces every series of a gauge family at once: for sets that change as a whole, such
+  // as a consumer's lag per assigned partition (a partition given away disappears). Such a
+  // family is only ever written this way, never through get_gauge().
+  void set_gauge_family(std::string_view name, std::string_view help,
+                        const std::vector<std::pair<metric_labels, int64_t>>& series);
+
   std::string render_prometheus() const;
 
  private:

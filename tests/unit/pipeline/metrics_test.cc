@@ -34,6 +34,15 @@ TEST(metrics, renders_prometheus_text_format) {
   EXPECT_NE(text.find("newsflow_step_seconds_count{processor=\"a\\\"b\"} 2\n"), std::string::npos);
 }
 
+TEST(metrics, a_gauge_family_set_as_a_whole_forgets_series_left_out) {
+  metrics_registry r;
+  r.set_gauge_family("lag", "Lag.", {{{{"partition", "0"}}, 5}, {{{"partition", "1"}}, 7}});
+  r.set_gauge_family("lag", "Lag.", {{{{"partition", "1"}}, 2}});  // partition 0 given away
+  const std::string text = r.render_prometheus();
+  EXPECT_EQ(text.find("lag{partition=\"0\"}"), std::string::npos) << text;
+  EXPECT_NE(text.find("lag{partition=\"1\"} 2\n"), std::string::npos) << text;
+}
+
 TEST(metrics, one_name_cannot_have_two_types) {
   metrics_registry r;
   r.get_counter("m", "h");
