@@ -39,9 +39,11 @@ std::optional<app_config> load_app_config(const std::string& path) {
     config.document = std::move(*doc);
   }
   config.pipeline =
-      parse_pipeline_config(config.document, {"kafka"}, default_chain(), config.processors, errors);
+      parse_pipeline_config(config.document, {"kafka", "http"}, default_chain(), config.processors, errors);
   config.effective_kafka = YAML::Node(YAML::NodeType::Map);
   config.kafka = parse_kafka_options(config.document.root["kafka"], errors, &config.effective_kafka);
+  config.effective_http = YAML::Node(YAML::NodeType::Map);
+  config.http = parse_http_options(config.document.root["http"], errors, &config.effective_http);
   if (!errors.empty()) {
     print_config_errors(errors, path);
     return std::nullopt;

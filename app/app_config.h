@@ -5,6 +5,7 @@
 #include <vector>
 #include <string>
 
+#include "app/http_options.h"
 #include "connectors/kafka/kafka_options.h"
 #include "pipeline/config.h"
 #include "pipeline/processor_registry.h"
@@ -18,6 +19,8 @@ struct app_config {
   pipeline_config pipeline;
   kafka_options kafka;
   YAML::Node effective_kafka;  // as applied, secrets masked (for check-config)
+  http_options http;
+  YAML::Node effective_http;
   processor_registry processors;
 };
 

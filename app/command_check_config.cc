@@ -25,6 +25,7 @@ command add_check_config_command(CLI::App& app) {
             if (!build_app_chain(*config, metrics, *path, &effective_chain, /*validate_only=*/true)) return exit_code::usage;
             YAML::Node effective = to_yaml(config->pipeline, effective_chain);
             effective["kafka"] = config->effective_kafka;
+            effective["http"] = config->effective_http;
             YAML::Emitter out;
             out << effective;
             std::cout << "# effective configuration of " << *path << " (valid)\n" << out.c_str() << "\n";

@@ -1,0 +1,77 @@
+#include "app/http_endpoint.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <string>
+
+namespace newsflow {
+namespace {
+
+TEST(http_endpoint, serves_the_metrics_the_registry_holds_now) {
+  metrics_registry metrics;
+  counter& in = metrics.get_counter("newsflow_articles_in_total", "Input messages received.");
+  auto e = http_endpoint::start("127.0.0.1", 0, metrics, {});
+  ASSERT_TRUE(e) << e.error();
+  httplib::Client client("127.0.0.1", (*e)->port());
+  in.inc(3);
+  auto res = client.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(res->body.find("newsflow_articles_in_total 3\n"), std::string::npos) << res->body;
+  in.inc();
+  res = client.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("newsflow_articles_in_total 4\n"), std::string::npos) << res->body;
+}
+
+TEST(http_endpoint, readyz_says_why_until_ready_and_healthz_is_always_ok) {
+  metrics_registry metrics;
+  std::atomic<bool> assigned{false};
+  auto e = http_endpoint::start("127.0.0.1", 0, metrics, [&] {
+    return assigned.load() ? std::string() : std::string("waiting for the consumer group to assign partitions");
+  });
+  ASSERT_TRUE(e) << e.error();
+  httplib::Client client("127.0.0.1", (*e)->port());
+  auto res = client.Get("/readyz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->body, "not ready: waiting for the consumer group to assign partitions\n");
+  res = client.Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  assigned = true;
+  res = client.Get("/readyz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "ready\n");
+  res = client.Get("/other");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+}
+
+TEST(http_endpoint, a_port_in_use_is_an_error_that_names_it) {
+  metrics_registry metrics;
+  auto first = http_endpoint::start("127.0.0.1", 0, metrics, {});
+  ASSERT_TRUE(first) << first.error();
+  const uint16_t port = (*first)->port();
+  auto second = http_endpoint::start("127.0.0.1", port, metrics, {});
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().find("127.0.0.1:" + std::to_string(port)), std::string::npos) << second.error();
+}
+
+TEST(http_endpoint, stops_at_once_when_destroyed) {
+  metrics_registry metrics;
+  auto e = http_endpoint::start("127.0.0.1", 0, metrics, {});
+  ASSERT_TRUE(e) << e.error();
+  const uint16_t port = (*e)->port();
+  e->reset();
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  EXPECT_FALSE(client.Get("/healthz"));
+}
+
+}  // namespace
+}  // namespace newsflow
