@@ -53,6 +53,7 @@ rd_conf_ptr make_consumer_conf(const kafka_options& o, std::string& error) {
           {"partition.assignment.strategy", "cooperative-sticky"},
           {"enable.partition.eof", "false"},
           {"client.id", "newsflowd"},
+          {"statistics.interval.ms", "5000"},  // lag and broker metrics (kafka_statistics)
       },
       o.consumer, "consumer", error);
 }
@@ -70,6 +71,7 @@ rd_conf_ptr make_producer_conf(const kafka_options& o, std::string& error) {
           {"linger.ms", "5"},
           {"message.timeout.ms", "300000"},
           {"client.id", "newsflowd"},
+          {"statistics.interval.ms", "5000"},
       },
       o.producer, "producer", error);
 }

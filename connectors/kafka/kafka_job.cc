@@ -45,7 +45,18 @@ kafka_job::kafka_job(const kafka_options& kafka, metrics_registry& metrics)
       pauses_(metrics.get_counter("newsflow_kafka_pauses_total",
                                   "Times the input partitions were paused because the runner was full.")),
       rebalances_(metrics.get_counter("newsflow_kafka_rebalances_total", "Consumer group rebalances seen.")),
-      assigned_(metrics.get_gauge("newsflow_kafka_assigned_partitions", "Input partitions assigned now.")) {}
+      assigned_(metrics.get_gauge("newsflow_kafka_assigned_partitions", "Input partitions assigned now.")),
+      paused_partitions_(metrics.get_gauge("newsflow_kafka_paused_partitions",
+                                           "Input partitions paused now because the pipeline is full.")),
+      queued_in_pipeline_(metrics.get_gauge("newsflow_queue_depth",
+                                            "Inputs queued, by queue: in the pipeline (submitted, not yet "
+                                            "published and acknowledged) or consumed and waiting for room in it.",
+                                            {{"queue", "pipeline"}})),
+      queued_waiting_(metrics.get_gauge("newsflow_queue_depth",
+                                        "Inputs queued, by queue: in the pipeline (submitted, not yet "
+                                        "published and acknowledged) or consumed and waiting for room in it.",
+                                        {{"queue", "waiting"}})),
+      statistics_(metrics) {}
 
 std::unique_ptr<kafka_job> kafka_job::create(const kafka_options& kafka, const pipeline_config& pipeline,
                                              chain& c, metrics_registry& metrics, std::string& error) {
@@ -58,6 +69,7 @@ std::unique_ptr<kafka_job> kafka_job::create(const kafka_options& kafka, const p
   rd_kafka_conf_set_rebalance_cb(consumer_conf.get(), rebalance_callback);
   rd_kafka_conf_set_log_cb(consumer_conf.get(), log_callback);
   rd_kafka_conf_set_error_cb(consumer_conf.get(), error_callback);
+  rd_kafka_conf_set_stats_cb(consumer_conf.get(), statistics_callback);
   job->consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, consumer_conf.get(), errstr, sizeof errstr);
   if (!job->consumer_) {
     error = fmt::format("cannot create the Kafka consumer: {}", errstr);
@@ -72,6 +84,7 @@ std::unique_ptr<kafka_job> kafka_job::create(const kafka_options& kafka, const p
   rd_kafka_conf_set_dr_msg_cb(producer_conf.get(), delivery_callback);
   rd_kafka_conf_set_log_cb(producer_conf.get(), log_callback);
   rd_kafka_conf_set_error_cb(producer_conf.get(), error_callback);
+  rd_kafka_conf_set_stats_cb(producer_conf.get(), statistics_callback);
   if (job->options_.output_partitioning == "input") {
     // Modify the default topic configuration in place: replacing it would drop the
     // topic-level properties already set (message.timeout.ms, the user's ones).
@@ -130,6 +143,7 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
   producer_poller_ = std::thread([this] { poll_producer(); });
   auto last_poll = clock::now();
   while (!stop.load() && !sink_->failed() && !fatal_.load()) {
+    loop_turns_.fetch_add(1, std::memory_order_relaxed);
     // Poll for the next message when there is none waiting, while paused (rebalances), and at
     // least every 100 ms while the runner is full, so rebalances are served meanwhile.
     const auto now = clock::now();
@@ -153,6 +167,8 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
       }
     }
     if (!pending_.empty()) submit_pending();
+    queued_in_pipeline_.set(static_cast<int64_t>(runner_->in_flight()));
+    queued_waiting_.set(static_cast<int64_t>(pending_.size()));
     if (paused_ && pending_.empty() &&
         static_cast<double>(runner_->in_flight()) <= options_.resume_at * static_cast<double>(max_in_flight_))
       set_paused(false);
@@ -212,7 +228,23 @@ void kafka_job::set_paused(bool paused) {
   }
   if (paused) pauses_.inc();
   paused_ = paused;
+  count_paused();
   spdlog::debug("input partitions {}", paused ? "paused: the pipeline is full" : "resumed");
+}
+
+void kafka_job::count_paused() {
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  if (rd_kafka_assignment(consumer_, &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  assigned_.set(assignment->cnt);
+  paused_partitions_.set(paused_ ? assignment->cnt : 0);
+  rd_kafka_topic_partition_list_destroy(assignment);
+}
+
+std::string kafka_job::not_ready_reason() const {
+  if (closing_.load()) return "stopping";
+  if (!assigned_once_.load()) return "waiting for the consumer group to assign partitions";
+  if (statistics_.consumer_brokers_up() == 0) return "no broker reachable";
+  return {};
 }
 
 void kafka_job::poll_producer() {
@@ -314,11 +346,7 @@ void kafka_job::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
     spdlog::error("rebalance failed: {}", rd_kafka_err2str(err));
     rd_kafka_assign(consumer_, nullptr);
   }
-  rd_kafka_topic_partition_list_t* now = nullptr;
-  if (rd_kafka_assignment(consumer_, &now) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    assigned_.set(now->cnt);
-    rd_kafka_topic_partition_list_destroy(now);
-  }
+  count_paused();
 }
 
 void kafka_job::on_assign(rd_kafka_topic_partition_list_t* partitions) {
@@ -383,7 +411,18 @@ void kafka_job::error_callback(rd_kafka_t* rk, int err, const char* reason, void
     static_cast<kafka_job*>(opaque)->fatal_ = true;
     return;
   }
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && rk == static_cast<kafka_job*>(opaque)->consumer_)
+    static_cast<kafka_job*>(opaque)->statistics_.consumer_brokers_down();
   spdlog::warn("{}: {}", rd_kafka_name(rk), reason);
+}
+
+int kafka_job::statistics_callback(rd_kafka_t* rk, char* json, size_t json_len, void* opaque) {
+  guarded("statistics", [&] {
+    auto* job = static_cast<kafka_job*>(opaque);
+    if (rk == job->consumer_) job->statistics_.on_consumer({json, json_len});
+    else job->statistics_.on_producer({json, json_len});
+  });
+  return 0;  // librdkafka frees the document
 }
 
 }  // namespace newsflow

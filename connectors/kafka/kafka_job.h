@@ -11,6 +11,7 @@
 
 #include "connectors/kafka/kafka_options.h"
 #include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/kafka_statistics.h"
 #include "connectors/kafka/offset_tracker.h"
 #include "pipeline/chain.h"
 #include "pipeline/config.h"
@@ -36,6 +37,14 @@ class kafka_job {
   // shutdown_timeout_ms) or a publish fails for good. Returns true for a clean stop.
   bool run(const std::atomic<bool>& stop);
 
+  // Why this instance should not be sent traffic yet (/readyz), or "" when ready: it has its
+  // partition assignment from the group (maybe empty: more instances than partitions), its
+  // consumer reaches a broker, and it is not stopping. Any thread.
+  std::string not_ready_reason() const;
+  // Turns of the main loop so far (at least one every 100 ms while it runs): a watchdog that
+  // sees it stand still knows the loop is stuck. Any thread.
+  uint64_t loop_turns() const { return loop_turns_.load(std::memory_order_relaxed); }
+
  private:
   kafka_job(const kafka_options& kafka, metrics_registry& metrics);
 
@@ -44,12 +53,14 @@ class kafka_job {
   static void delivery_callback(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void log_callback(const rd_kafka_t* rk, int level, const char* facility, const char* message);
   static void error_callback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static int statistics_callback(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
 
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void on_assign(rd_kafka_topic_partition_list_t* partitions);
   void on_revoke(rd_kafka_topic_partition_list_t* partitions);
   void submit_pending();
   void set_paused(bool paused);
+  void count_paused();
   void poll_producer();
   void await_first_assignment(std::chrono::steady_clock::time_point deadline);
   bool shut_down(std::chrono::steady_clock::time_point deadline);
@@ -66,8 +77,9 @@ class kafka_job {
 
   std::deque<rd_kafka_message_t*> pending_;  // consumed, waiting for room in the runner
   bool paused_ = false;
-  bool closing_ = false;
-  bool assigned_once_ = false;  // the group has handed this member an assignment (maybe empty)
+  std::atomic<bool> closing_{false};
+  std::atomic<bool> assigned_once_{false};  // the group has handed this member an assignment (maybe empty)
+  std::atomic<uint64_t> loop_turns_{0};
   std::atomic<bool> fatal_{false};  // a client reported a fatal error
   std::atomic<bool> stop_producer_poll_{false};
   std::thread producer_poller_;
@@ -75,6 +87,10 @@ class kafka_job {
   counter& pauses_;
   counter& rebalances_;
   gauge& assigned_;
+  gauge& paused_partitions_;
+  gauge& queued_in_pipeline_;
+  gauge& queued_waiting_;
+  kafka_statistics statistics_;
 };
 
 }  // namespace newsflow
