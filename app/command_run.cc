@@ -1,6 +1,10 @@
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,12 +12,16 @@
 #include "app/app_config.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/http_endpoint.h"
+#include "app/reload_signal.h"
 #include "app/shutdown_watchdog.h"
 #include "app/stop_signal.h"
+#include "app/systemd_notifier.h"
 #include "connectors/devbroker/dev_broker.h"
 #include "connectors/kafka/kafka_job.h"
 #include "pipeline/logging.h"
 #include "pipeline/metrics.h"
+#include "pipeline/version.h"
 
 namespace newsflow {
 namespace {
@@ -28,6 +36,30 @@ struct run_flags {
   unsigned workers = 0;
   bool embedded_broker = false;
   uint16_t broker_port = 0;
+  int http_port = -1;  // -1: http.port of the configuration
+};
+
+// Acts on SIGHUP (re-reads the log level) from its own thread until destroyed.
+class reload_watcher {
+ public:
+  explicit reload_watcher(std::string path) : path_(std::move(path)), requested_(install_reload_handler()) {
+    thread_ = std::thread([this] {
+      while (!done_.load()) {
+        if (requested_.exchange(false)) reload_log_level(path_);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+  }
+  ~reload_watcher() {
+    done_ = true;
+    thread_.join();
+  }
+
+ private:
+  std::string path_;
+  std::atomic<bool>& requested_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
 };
 
 int run_daemon(const run_flags& flags) {
@@ -45,6 +77,10 @@ int run_daemon(const run_flags& flags) {
   if (!setup_logging(pc.logging.level, pc.logging.format)) return exit_code::usage;
 
   metrics_registry metrics;
+  metrics
+      .get_gauge("newsflow_build_info", "Always 1; the labels say which build runs.",
+                 {{"version", version}, {"librdkafka", rd_kafka_version_str()}})
+      .set(1);
   auto chain = build_app_chain(*config, metrics, flags.config);
   if (!chain) return exit_code::usage;
 
@@ -83,7 +119,26 @@ int run_daemon(const run_flags& flags) {
     spdlog::critical("{}", error);
     return exit_code::failure;
   }
-  const bool clean = job->run(stop);
+  std::unique_ptr<http_endpoint> http;
+  const uint32_t http_port = flags.http_port >= 0 ? static_cast<uint32_t>(flags.http_port) : config->http.port;
+  if (http_port != 0) {
+    auto started = http_endpoint::start(config->http.address, static_cast<uint16_t>(http_port), metrics,
+                                        [&job] { return job->not_ready_reason(); });
+    if (!started) {
+      spdlog::critical("http: {}", started.error());
+      return exit_code::failure;
+    }
+    http = std::move(*started);
+    spdlog::info("serving /metrics, /healthz and /readyz on http://{}:{}", config->http.address, http->port());
+  }
+  const reload_watcher reload(flags.config);
+  bool clean = false;
+  {
+    systemd_notifier notifier(stop, [&job] { return job->loop_turns(); });
+    notifier.ready("consuming " + fmt::format("{}", fmt::join(kafka.input_topics, ",")));
+    clean = job->run(stop);
+  }
+  http.reset();  // it asks the job whether it is ready
   job.reset();
   return clean ? exit_code::ok : exit_code::failure;
 }
@@ -109,6 +164,9 @@ command add_run_command(CLI::App& app) {
                 "it: zero-setup demos and tests. Prints 'bootstrap: HOST:PORT' on stdout.");
   sub->add_option("--broker-port", flags->broker_port, "Port of the embedded broker (default: any free port)")
       ->needs("--embedded-broker");
+  sub->add_option("--http-port", flags->http_port,
+                  "Port of the /metrics, /healthz and /readyz endpoint; 0: none (overrides http.port)")
+      ->check(CLI::Range(0, 65535));
   sub->footer(
       "Delivery is at-least-once: an input's offset is committed only after every output it "
       "produced (enriched, dead-letter or duplicate record) was acknowledged. SIGTERM or SIGINT "

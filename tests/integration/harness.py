@@ -6,10 +6,13 @@ Environment: NEWSFLOWD (path to the binary). Loopback only; every wait is bounde
 import json
 import os
 import signal
+import socket
 import sys
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
@@ -54,13 +57,16 @@ class DevBroker:
 class Daemon:
     """`newsflowd run` in a subprocess, logging to a file."""
 
-    def __init__(self, bootstrap, group="newsflow-test", config=None, extra=()):
+    def __init__(self, bootstrap, group="newsflow-test", config=None, extra=(), env=None):
         self.log = tempfile.NamedTemporaryFile(prefix="newsflowd-", suffix=".log", delete=False)
         args = [NEWSFLOWD, "run", "--brokers", bootstrap, "--group", group, "--input", "articles",
                 "--output", "articles.enriched", "--dead-letter", "articles.dlq"]
         if config:
             args += ["--config", config]
-        self.proc = subprocess.Popen(args + list(extra), stdout=self.log, stderr=subprocess.STDOUT)
+        if "--http-port" not in extra:
+            args += ["--http-port", "0"]  # several daemons on one host: no shared metrics port
+        self.proc = subprocess.Popen(args + list(extra), stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})))
 
     def log_text(self):
         with open(self.log.name, errors="replace") as f:
@@ -147,6 +153,24 @@ class Reader:
 
     def close(self):
         self.consumer.close()
+
+
+def free_port():
+    """A TCP port nothing listens on now (the OS's choice)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port, path, timeout=5):
+    """(status, body) of GET http://127.0.0.1:port/path; (None, error) when nothing answers."""
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except OSError as e:
+        return None, str(e)
 
 
 def ids(messages):
