@@ -136,6 +136,19 @@ class OperationsTest(unittest.TestCase):
         self.assertIsNone(d.proc.poll(), "a bad file on reload must not stop the daemon")
         self.assertEqual(d.terminate()[0], 0)
 
+    def test_a_kafka_password_never_reaches_the_log_even_at_debug_level(self):
+        secret = "canary-Secret-%d" % os.getpid()
+        with open(self.config, "w") as f:
+            f.write("logging: {level: debug}\nchain: [normalize]\n"
+                    "kafka:\n  consumer: {debug: all, sasl.username: u, sasl.password: %s}\n"
+                    "  producer: {debug: all, sasl.password: %s}\n" % (secret, secret))
+        d = self.daemon(0)
+        self.assertTrue(wait_until(lambda: "assigned articles" in d.log_text(), 60), d.log_text()[-2000:])
+        self.assertEqual(d.terminate()[0], 0)
+        log = d.log_text()
+        self.assertGreater(len(log.splitlines()), 100, "librdkafka's debug lines are in the log")
+        self.assertNotIn(secret, log)
+
     def test_systemd_hears_ready_watchdog_pings_and_stopping(self):
         path = os.path.join(self.tmp.name, "notify.sock")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
