@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <optional>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -53,6 +54,14 @@ void answer(const std::string& text) {
   std::fflush(stdout);
 }
 
+// A whole decimal int, or nothing.
+std::optional<int> number(std::string_view word) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+  if (ec != std::errc() || end != word.data() + word.size()) return std::nullopt;
+  return value;
+}
+
 // One stdin command (tests inject faults with these); answers "ok" or "error: ...".
 void run_command(dev_broker& broker, std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -71,9 +80,29 @@ void run_command(dev_broker& broker, std::string_view line) {
     if (ec != std::errc() || end != words[2].data() + words[2].size()) topic.partitions = 0;  // rejected below
     result = broker.create_topic(topic);
     if (result) spdlog::info("devbroker: created topic {} ({} partitions)", topic.name, topic.partitions);
+  } else if (words[0] == "fail" && words.size() == 4) {
+    const auto count = number(words[3]);
+    result = count ? broker.fail_requests(words[1], words[2], *count)
+                   : std::unexpected("count '" + std::string(words[3]) + "' is not a number");
+    if (result) spdlog::info("devbroker: the next {} {} requests fail with {}", words[3], words[1], words[2]);
+  } else if (words[0] == "leader" && words.size() == 4) {
+    const auto partition = number(words[2]), id = number(words[3]);
+    result = partition && id ? broker.set_leader(std::string(words[1]), *partition, *id)
+                             : std::unexpected(std::string("partition and broker must be numbers"));
+    if (result) spdlog::info("devbroker: {}[{}] now led by broker {}", words[1], words[2], words[3]);
+  } else if (words[0] == "rtt" && words.size() == 2) {
+    const auto ms = number(words[1]);
+    result = ms ? broker.set_rtt(*ms) : std::unexpected("rtt '" + std::string(words[1]) + "' is not a number");
+    if (result) spdlog::info("devbroker: round trip {} ms", words[1]);
+  } else if (words[0] == "broker" && words.size() == 3 && (words[2] == "down" || words[2] == "up")) {
+    const auto id = number(words[1]);
+    result = id ? broker.set_broker_available(*id, words[2] == "up")
+                : std::unexpected("broker '" + std::string(words[1]) + "' is not a number");
+    if (result) spdlog::info("devbroker: broker {} {}", words[1], words[2]);
   } else {
     result = std::unexpected("unknown command '" + std::string(line) +
-                             "' (expected: down, up, topic NAME PARTITIONS)");
+                             "' (expected: down, up, topic NAME PARTITIONS, fail API ERROR COUNT, "
+                             "leader TOPIC PARTITION BROKER, rtt MS, broker ID down|up)");
   }
   answer(result ? std::string("ok") : "error: " + result.error());
 }
@@ -202,7 +231,10 @@ command add_devbroker_command(CLI::App& app) {
       "Prints one line 'bootstrap: 127.0.0.1:PORT' on stdout, logs to stderr, and runs until "
       "SIGINT or SIGTERM. Topics used without being created get 4 partitions. Commands on "
       "stdin, one per line, each answered 'ok' or 'error: ...' on stdout: 'down' (all brokers "
-      "unavailable), 'up', 'topic NAME PARTITIONS'. The end of stdin does not stop it.\n"
+      "unavailable), 'up', 'topic NAME PARTITIONS', and faults: 'fail API ERROR COUNT' (the next "
+      "COUNT requests of API, e.g. Produce, Fetch, OffsetCommit, fail with ERROR, e.g. "
+      "REQUEST_TIMED_OUT), 'leader TOPIC PARTITION BROKER', 'rtt MS' (every answer that much "
+      "later), 'broker ID down|up'. The end of stdin does not stop it.\n"
       "Exit status: 0 stopped by a signal, 2 bad command line, 1 could not start.");
   return {sub, [flags] { return run_devbroker(*flags); }};
 }

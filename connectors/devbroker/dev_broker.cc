@@ -9,7 +9,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "connectors/devbroker/tcp_forwarder.h"
@@ -116,6 +120,57 @@ std::expected<void, std::string> dev_broker::create_topic(const topic_spec& topi
     return std::unexpected(fmt::format("'{}': topic already exists", topic.name));
   if (err)
     return std::unexpected(fmt::format("'{}': cannot create topic: {}", topic.name, rd_kafka_err2str(err)));
+  return {};
+}
+
+namespace {
+
+// Kafka protocol API keys of the requests a consumer group member and a producer send.
+constexpr std::pair<std::string_view, int16_t> api_keys[] = {
+    {"Produce", 0},         {"Fetch", 1},      {"ListOffsets", 2}, {"Metadata", 3},
+    {"OffsetCommit", 8},    {"OffsetFetch", 9}, {"FindCoordinator", 10}, {"JoinGroup", 11},
+    {"Heartbeat", 12},      {"LeaveGroup", 13}, {"SyncGroup", 14},  {"InitProducerId", 22},
+};
+
+}  // namespace
+
+std::expected<void, std::string> dev_broker::fail_requests(std::string_view api, std::string_view error, int count) {
+  const auto key = std::find_if(std::begin(api_keys), std::end(api_keys), [&](const auto& k) { return k.first == api; });
+  if (key == std::end(api_keys)) {
+    std::string known;
+    for (const auto& k : api_keys) known += (known.empty() ? "" : ", ") + std::string(k.first);
+    return std::unexpected(fmt::format("unknown request type '{}' (known: {})", api, known));
+  }
+  const struct rd_kafka_err_desc* descs = nullptr;
+  size_t n = 0;
+  rd_kafka_get_err_descs(&descs, &n);
+  const auto desc = std::find_if(descs, descs + n, [&](const auto& d) { return d.name && d.name == error; });
+  if (desc == descs + n) return std::unexpected(fmt::format("unknown error '{}' (librdkafka's names, e.g. REQUEST_TIMED_OUT)", error));
+  if (count < 1 || count > 100000) return std::unexpected(fmt::format("count {} must be 1..100000", count));
+  const std::vector<rd_kafka_resp_err_t> errors(static_cast<size_t>(count), desc->code);
+  rd_kafka_mock_push_request_errors_array(cluster_, key->second, errors.size(), errors.data());
+  return {};
+}
+
+std::expected<void, std::string> dev_broker::set_leader(const std::string& topic, int32_t partition, int32_t broker) {
+  if (broker < 1 || broker > brokers_) return std::unexpected(fmt::format("no broker {} (1..{})", broker, brokers_));
+  if (auto err = rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(), partition, broker))
+    return std::unexpected(fmt::format("cannot move {}[{}]: {}", topic, partition, rd_kafka_err2str(err)));
+  return {};
+}
+
+std::expected<void, std::string> dev_broker::set_rtt(int rtt_ms) {
+  if (rtt_ms < 0 || rtt_ms > 600000) return std::unexpected(fmt::format("rtt {} ms must be 0..600000", rtt_ms));
+  if (auto err = rd_kafka_mock_broker_set_rtt(cluster_, -1, rtt_ms))
+    return std::unexpected(fmt::format("cannot set the rtt: {}", rd_kafka_err2str(err)));
+  return {};
+}
+
+std::expected<void, std::string> dev_broker::set_broker_available(int32_t broker, bool available) {
+  if (broker < 1 || broker > brokers_) return std::unexpected(fmt::format("no broker {} (1..{})", broker, brokers_));
+  const rd_kafka_resp_err_t err =
+      available ? rd_kafka_mock_broker_set_up(cluster_, broker) : rd_kafka_mock_broker_set_down(cluster_, broker);
+  if (err) return std::unexpected(fmt::format("cannot set broker {} {}: {}", broker, available ? "up" : "down", rd_kafka_err2str(err)));
   return {};
 }
 

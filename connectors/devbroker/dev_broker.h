@@ -4,6 +4,7 @@
 #include <expected>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/devbroker/topic_spec.h"
@@ -48,6 +49,18 @@ class dev_broker {
 
   // Creates a topic with replication factor 1; an existing topic is an error.
   std::expected<void, std::string> create_topic(const topic_spec& topic);
+
+  // Fault injection, for tests of what clients do about broker trouble:
+  // the next `count` requests of a Kafka API (by name: Produce, Fetch, OffsetCommit, ...) fail
+  // with a Kafka error (by librdkafka's name: NOT_LEADER_FOR_PARTITION, REQUEST_TIMED_OUT, ...;
+  // _TRANSPORT drops the connection instead);
+  std::expected<void, std::string> fail_requests(std::string_view api, std::string_view error, int count);
+  // a partition's leader moves to another broker (1..broker_count());
+  std::expected<void, std::string> set_leader(const std::string& topic, int32_t partition, int32_t broker);
+  // every broker answers `rtt_ms` later (0: at once);
+  std::expected<void, std::string> set_rtt(int rtt_ms);
+  // one broker down or back up (its partitions keep it as leader).
+  std::expected<void, std::string> set_broker_available(int32_t broker, bool available);
 
  private:
   dev_broker() = default;

@@ -483,6 +483,16 @@ class DevBroker(unittest.TestCase):
         self.assertEqual(self.command(proc, "topic bad/name 1"),
                          "error: 'bad/name': topic name may only contain letters, digits, '.', '_' and '-'")
         self.assertTrue(self.command(proc, "frobnicate").startswith("error: unknown command"))
+        # Faults for tests (test_faults.py uses them on a live daemon); bad ones say what is wrong.
+        self.assertEqual(self.command(proc, "fail Produce REQUEST_TIMED_OUT 2"), "ok")
+        self.assertIn("unknown request type 'Bogus' (known: Produce, Fetch,", self.command(proc, "fail Bogus X 1"))
+        self.assertIn("unknown error 'NOPE'", self.command(proc, "fail Fetch NOPE 1"))
+        self.assertEqual(self.command(proc, "leader later 0 9"), "error: no broker 9 (1..1)")
+        self.assertEqual(self.command(proc, "leader later 0 1"), "ok")
+        self.assertEqual(self.command(proc, "rtt 20"), "ok")
+        self.assertEqual(self.command(proc, "rtt 0"), "ok")
+        self.assertEqual(self.command(proc, "broker 1 down"), "ok")
+        self.assertEqual(self.command(proc, "broker 1 up"), "ok")
         r = self.kcat("-b", bootstrap, "-L", "-t", "later")
         self.assertIn('topic "later" with 7 partitions', r.stdout.decode())
 
