@@ -22,8 +22,9 @@ NEWSFLOWD = os.environ.get("NEWSFLOWD", "newsflowd")
 class DevBroker:
     """`newsflowd devbroker` in a subprocess; `down()`/`up()` inject an outage."""
 
-    def __init__(self, topics):
-        self.proc = subprocess.Popen([NEWSFLOWD, "devbroker", "--topics", topics], stdin=subprocess.PIPE,
+    def __init__(self, topics, brokers=1):
+        self.proc = subprocess.Popen([NEWSFLOWD, "devbroker", "--topics", topics, "--brokers", str(brokers)],
+                                     stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         line = self.proc.stdout.readline().decode()
         if not line.startswith("bootstrap: "):

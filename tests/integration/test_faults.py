@@ -1,0 +1,152 @@
+"""Fault injection: the real `newsflowd run` against `newsflowd devbroker` (librdkafka's mock
+cluster, 3 brokers) while the broker misbehaves — failing produce, fetch and commit requests,
+partition leaders moving, one broker down and back, every answer slow. Each scenario checks
+that every input comes out on the output or the dead-letter topic (lost must be 0) and reports
+the duplicates at-least-once delivery allowed (docs/reliability.md has the figures)."""
+import json
+import os
+import sys
+import tempfile
+import time
+import unittest
+from collections import Counter
+
+from harness import Daemon, DevBroker, Reader, article, ids, produce_kafka_python
+
+TOPICS = "articles:4,articles.enriched:4,articles.dlq:1"
+CONFIG = """
+pipeline: {workers: 2}
+output: {pipeline_info: version}
+chain: [normalize, dedup]
+kafka:
+  commit_interval_ms: 500
+  shutdown_timeout_ms: 15000
+  consumer: {session.timeout.ms: 6000, reconnect.backoff.max.ms: 1000, socket.connection.setup.timeout.ms: 3000}
+  producer: {reconnect.backoff.max.ms: 1000, socket.connection.setup.timeout.ms: 3000}
+"""
+ARTICLES = 2000
+BAD = 20  # not JSON: they must come out on the dead-letter topic
+
+
+def report(name, **figures):
+    print("\nFIGURES %s: %s" % (name, json.dumps(figures)), file=sys.stderr)
+
+
+class FaultTest(unittest.TestCase):
+    def setUp(self):
+        self.broker = DevBroker(TOPICS, brokers=3)
+        self.tmp = tempfile.TemporaryDirectory()
+        self.config = os.path.join(self.tmp.name, "newsflow.yaml")
+        with open(self.config, "w") as f:
+            f.write(CONFIG)
+        self.daemons = []
+        self.out = Reader(self.broker.bootstrap, "articles.enriched", 4)
+        self.dlq = Reader(self.broker.bootstrap, "articles.dlq", 1)
+
+    def tearDown(self):
+        for d in self.daemons:
+            if d.proc.poll() is not None and d.proc.returncode not in (0, -9):
+                print(d.log_text()[-3000:], file=sys.stderr)
+            d.close()
+        self.out.close()
+        self.dlq.close()
+        self.broker.stop()
+        self.tmp.cleanup()
+
+    def daemon(self):
+        d = Daemon(self.broker.bootstrap, config=self.config)
+        self.daemons.append(d)
+        return d
+
+    def produce(self):
+        """ARTICLES good articles and BAD broken ones (kafka-python); returns their ids and keys."""
+        records = [(n % 4, b"a%06d" % n, json.dumps(article(n, n % 4)).encode(), []) for n in range(ARTICLES)]
+        records += [(n % 4, b"bad%d" % n, b'{"id": "bad%d", "text": ' % n, []) for n in range(BAD)]
+        produce_kafka_python(self.broker.bootstrap, "articles", records)
+        return {"a%06d" % n for n in range(ARTICLES)}, {b"bad%d" % n for n in range(BAD)}
+
+    def settle(self, good, bad, timeout):
+        """Waits until every input is out; returns (output ids Counter, dead-letter keys Counter)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            self.out.poll()
+            self.dlq.poll()
+            if good <= set(ids(self.out.messages)) and bad <= {m.key for m in self.dlq.messages}:
+                break
+        return Counter(ids(self.out.messages)), Counter(m.key for m in self.dlq.messages)
+
+    def check(self, name, good, bad, started, timeout=120, daemon=None):
+        out, dead = self.settle(good, bad, timeout)
+        lost = len(good - set(out)) + len(bad - set(dead))
+        figures = dict(inputs=len(good) + len(bad), out=len(set(out)), dead_lettered=len(set(dead)),
+                       duplicates=sum(out.values()) - len(out) + sum(dead.values()) - len(dead), lost=lost,
+                       seconds=round(time.time() - started, 1))
+        if daemon is not None:
+            figures["peak_rss_mib"] = round(daemon.rss_peak_kib() / 1024, 1)
+        report(name, **figures)
+        self.assertEqual(lost, 0, "lost %d: e.g. %s" % (lost, sorted(good - set(out))[:5]))
+        for d in self.daemons:
+            self.assertIn(d.proc.poll(), (None, 0), d.log_text()[-2000:])
+
+    def wait_out(self, count, timeout=60):
+        self.assertTrue(self.out.until(lambda ms: len(ms) >= count, timeout), "no output yet")
+
+    def test_failing_produce_requests_are_retried(self):
+        good, bad = self.produce()
+        self.broker.command("fail Produce NOT_LEADER_FOR_PARTITION 10")
+        self.broker.command("fail Produce REQUEST_TIMED_OUT 10")
+        started = time.time()
+        d = self.daemon()
+        self.check("produce_errors", good, bad, started, daemon=d)
+
+    def test_failing_fetch_requests_are_retried(self):
+        good, bad = self.produce()
+        started = time.time()
+        d = self.daemon()
+        self.wait_out(200)
+        self.broker.command("fail Fetch NOT_LEADER_FOR_PARTITION 20")
+        self.broker.command("fail Fetch UNKNOWN_TOPIC_OR_PART 10")
+        self.check("fetch_errors", good, bad, started, daemon=d)
+
+    def test_failing_commits_then_a_restart_only_repeat_articles(self):
+        good, bad = self.produce()
+        started = time.time()
+        d = self.daemon()
+        self.wait_out(200)
+        self.broker.command("fail OffsetCommit COORDINATOR_NOT_AVAILABLE 20")
+        self.broker.command("fail OffsetCommit REQUEST_TIMED_OUT 20")
+        self.wait_out(ARTICLES // 2)
+        d.terminate()
+        self.daemon()  # starts from what was committed: the failed commits show as repeats
+        self.check("commit_errors_and_restart", good, bad, started)
+
+    def test_partition_leaders_moving_mid_stream(self):
+        good, bad = self.produce()
+        started = time.time()
+        d = self.daemon()
+        self.wait_out(200)
+        for p in range(4):
+            self.broker.command("leader articles %d %d" % (p, 1 + (p + 1) % 3))
+            self.broker.command("leader articles.enriched %d %d" % (p, 1 + (p + 2) % 3))
+        self.check("leader_change", good, bad, started, daemon=d)
+
+    def test_one_broker_down_for_five_seconds(self):
+        good, bad = self.produce()
+        started = time.time()
+        d = self.daemon()
+        self.wait_out(200)
+        self.broker.command("broker 2 down")
+        time.sleep(5)
+        self.broker.command("broker 2 up")
+        self.check("one_broker_down_5s", good, bad, started, timeout=180, daemon=d)
+
+    def test_a_slow_broker_answering_after_200_ms(self):
+        good, bad = self.produce()
+        self.broker.command("rtt 200")
+        started = time.time()
+        d = self.daemon()
+        self.check("rtt_200ms", good, bad, started, timeout=180, daemon=d)
+
+
+if __name__ == "__main__":
+    unittest.main()
