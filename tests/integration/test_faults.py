@@ -91,22 +91,34 @@ class FaultTest(unittest.TestCase):
     def wait_out(self, count, timeout=60):
         self.assertTrue(self.out.until(lambda ms: len(ms) >= count, timeout), "no output yet")
 
-    def test_failing_produce_requests_are_retried(self):
+    def scenario(self, name, before=(), after_some_out=(), timeout=120):
+        """Inputs in; `before` commands, the daemon, 200 out, `after_some_out` commands; all out."""
         good, bad = self.produce()
-        self.broker.command("fail Produce NOT_LEADER_FOR_PARTITION 10")
-        self.broker.command("fail Produce REQUEST_TIMED_OUT 10")
+        for c in before:
+            self.broker.command(c)
         started = time.time()
         d = self.daemon()
-        self.check("produce_errors", good, bad, started, daemon=d)
+        if after_some_out:
+            self.wait_out(200)
+            for c in after_some_out:
+                self.broker.command(c)
+        self.check(name, good, bad, started, timeout=timeout, daemon=d)
+
+    def test_failing_produce_requests_are_retried(self):
+        self.scenario("produce_errors", before=["fail Produce NOT_LEADER_FOR_PARTITION 10",
+                                                "fail Produce REQUEST_TIMED_OUT 10"])
 
     def test_failing_fetch_requests_are_retried(self):
-        good, bad = self.produce()
-        started = time.time()
-        d = self.daemon()
-        self.wait_out(200)
-        self.broker.command("fail Fetch NOT_LEADER_FOR_PARTITION 20")
-        self.broker.command("fail Fetch UNKNOWN_TOPIC_OR_PART 10")
-        self.check("fetch_errors", good, bad, started, daemon=d)
+        self.scenario("fetch_errors", after_some_out=["fail Fetch NOT_LEADER_FOR_PARTITION 20",
+                                                      "fail Fetch UNKNOWN_TOPIC_OR_PART 10"])
+
+    def test_partition_leaders_moving_mid_stream(self):
+        moves = ["leader articles %d %d" % (p, 1 + (p + 1) % 3) for p in range(4)]
+        moves += ["leader articles.enriched %d %d" % (p, 1 + (p + 2) % 3) for p in range(4)]
+        self.scenario("leader_change", after_some_out=moves)
+
+    def test_a_slow_broker_answering_after_200_ms(self):
+        self.scenario("rtt_200ms", before=["rtt 200"], timeout=180)
 
     def test_failing_commits_then_a_restart_only_repeat_articles(self):
         good, bad = self.produce()
@@ -120,16 +132,6 @@ class FaultTest(unittest.TestCase):
         self.daemon()  # starts from what was committed: the failed commits show as repeats
         self.check("commit_errors_and_restart", good, bad, started)
 
-    def test_partition_leaders_moving_mid_stream(self):
-        good, bad = self.produce()
-        started = time.time()
-        d = self.daemon()
-        self.wait_out(200)
-        for p in range(4):
-            self.broker.command("leader articles %d %d" % (p, 1 + (p + 1) % 3))
-            self.broker.command("leader articles.enriched %d %d" % (p, 1 + (p + 2) % 3))
-        self.check("leader_change", good, bad, started, daemon=d)
-
     def test_one_broker_down_for_five_seconds(self):
         good, bad = self.produce()
         started = time.time()
@@ -139,13 +141,6 @@ class FaultTest(unittest.TestCase):
         time.sleep(5)
         self.broker.command("broker 2 up")
         self.check("one_broker_down_5s", good, bad, started, timeout=180, daemon=d)
-
-    def test_a_slow_broker_answering_after_200_ms(self):
-        good, bad = self.produce()
-        self.broker.command("rtt 200")
-        started = time.time()
-        d = self.daemon()
-        self.check("rtt_200ms", good, bad, started, timeout=180, daemon=d)
 
 
 if __name__ == "__main__":
