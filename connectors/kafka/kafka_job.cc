@@ -41,7 +41,6 @@ void guarded(const char* where, F&& body) {
 
 kafka_job::kafka_job(const kafka_options& kafka, metrics_registry& metrics)
     : options_(kafka),
-      metrics_(metrics),
       pauses_(metrics.get_counter("newsflow_kafka_pauses_total",
                                   "Times the input partitions were paused because the runner was full.")),
       rebalances_(metrics.get_counter("newsflow_kafka_rebalances_total", "Consumer group rebalances seen.")),

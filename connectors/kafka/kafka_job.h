@@ -66,7 +66,6 @@ class kafka_job {
   bool shut_down(std::chrono::steady_clock::time_point deadline);
 
   kafka_options options_;
-  metrics_registry& metrics_;
   offset_tracker tracker_;
   rd_kafka_t* consumer_ = nullptr;
   rd_kafka_t* producer_ = nullptr;

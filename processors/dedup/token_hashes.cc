@@ -34,7 +34,7 @@ constexpr std::array<uint8_t, 128> ascii_classes = [] {
   t['&'] = 2;
   return t;
 }();
-constexpr uint8_t separator = 0, dropped = 1, reference = 2;
+constexpr uint8_t dropped = 1, reference = 2;  // (0: a separator)
 
 bool apostrophe(int32_t cp) { return cp == 0x27 || cp == 0x2018 || cp == 0x2019 || cp == 0x02BC; }
 

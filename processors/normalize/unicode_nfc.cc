@@ -212,7 +212,6 @@ class nfc_writer {
 
 // Canonical ordering: combining marks between starters sorted by combining class, stably.
 void reorder(std::vector<tagged_cp>& seg) {
-  auto by_class = [](const tagged_cp& a, const tagged_cp& b) { return a.ccc < b.ccc; };
   size_t i = 0;
   while (i < seg.size()) {
     if (seg[i].ccc == 0) {
@@ -229,9 +228,14 @@ void reorder(std::vector<tagged_cp>& seg) {
         seg[m] = x;
       }
     } else {
-      // Long runs (zalgo text) would make insertion sort quadratic.
-      std::stable_sort(seg.begin() + static_cast<ptrdiff_t>(i),
-                       seg.begin() + static_cast<ptrdiff_t>(j), by_class);
+      // Long runs (zalgo text) would make insertion sort quadratic: sort by (class, place),
+      // which is stable. (std::stable_sort would do, but libstdc++ 12's uses the deprecated
+      // get_temporary_buffer, which clang warns about.)
+      thread_local std::vector<std::pair<uint64_t, tagged_cp>> keyed;
+      keyed.clear();
+      for (size_t k = i; k < j; ++k) keyed.push_back({(uint64_t{seg[k].ccc} << 32) | (k - i), seg[k]});
+      std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = i; k < j; ++k) seg[k] = keyed[k - i].second;
     }
     i = j;
   }
