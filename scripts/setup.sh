@@ -23,6 +23,8 @@ packages=(
   libfasttext-dev libcld2-dev librocksdb-dev
   # the daemon's /metrics, /healthz and /readyz endpoint; systemd's notify protocol
   libcpp-httplib-dev libsystemd-dev
+  # the sanitizer build and the libFuzzer targets (scripts/test.sh, scripts/fuzz.sh)
+  clang-19 libclang-rt-19-dev
   # independent clients and tools used by the tests; promtool (in Debian's prometheus
   # package) checks the exposition, the alert rules and the dashboard queries
   python3 kcat python3-kafka python3-lz4 python3-yaml prometheus
