@@ -2,9 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,29 +37,6 @@ struct run_flags {
   int http_port = -1;  // -1: http.port of the configuration
 };
 
-// Acts on SIGHUP (re-reads the log level) from its own thread until destroyed.
-class reload_watcher {
- public:
-  explicit reload_watcher(std::string path) : path_(std::move(path)), requested_(install_reload_handler()) {
-    thread_ = std::thread([this] {
-      while (!done_.load()) {
-        if (requested_.exchange(false)) reload_log_level(path_);
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-    });
-  }
-  ~reload_watcher() {
-    done_ = true;
-    thread_.join();
-  }
-
- private:
-  std::string path_;
-  std::atomic<bool>& requested_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
-
 int run_daemon(const run_flags& flags) {
   auto config = load_app_config(flags.config);
   if (!config) return exit_code::usage;
@@ -75,6 +50,9 @@ int run_daemon(const run_flags& flags) {
   if (!flags.dead_letter.empty()) kafka.dead_letter_topic = flags.dead_letter;
   if (flags.workers > 0) pc.runner.workers = flags.workers;
   if (!setup_logging(pc.logging.level, pc.logging.format)) return exit_code::usage;
+  // From here on SIGHUP re-reads the log level (its default action would end the process,
+  // e.g. a `systemctl reload` while the models load).
+  const reload_watcher reload(flags.config);
 
   metrics_registry metrics;
   metrics
@@ -131,11 +109,10 @@ int run_daemon(const run_flags& flags) {
     http = std::move(*started);
     spdlog::info("serving /metrics, /healthz and /readyz on http://{}:{}", config->http.address, http->port());
   }
-  const reload_watcher reload(flags.config);
   bool clean = false;
   {
     systemd_notifier notifier(stop, [&job] { return job->loop_turns(); });
-    notifier.ready("consuming " + fmt::format("{}", fmt::join(kafka.input_topics, ",")));
+    notifier.ready(fmt::format("consuming {}", fmt::join(kafka.input_topics, ",")));
     clean = job->run(stop);
   }
   http.reset();  // it asks the job whether it is ready

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 
 #include "app/app_config.h"
@@ -38,6 +39,20 @@ bool reload_log_level(const std::string& path) {
   spdlog::set_level(level);
   spdlog::warn("reload: log level now {}", config->pipeline.logging.level);
   return true;
+}
+
+reload_watcher::reload_watcher(std::string path) : path_(std::move(path)), requested_(install_reload_handler()) {
+  thread_ = std::thread([this] {
+    while (!done_.load()) {
+      if (requested_.exchange(false)) reload_log_level(path_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+}
+
+reload_watcher::~reload_watcher() {
+  done_ = true;
+  thread_.join();
 }
 
 }  // namespace newsflow

@@ -123,10 +123,11 @@ class OperationsTest(unittest.TestCase):
 
     def test_sighup_rereads_the_log_level_and_keeps_running_on_a_bad_file(self):
         self.write_config("warn")
-        d = self.daemon(0)
-        self.assertTrue(wait_until(lambda: "consuming" in d.log_text() or d.proc.poll() is not None, 5) is not None)
+        port = free_port()
+        d = self.daemon(port)
+        # Serving HTTP: past start-up, the handler is installed (it is before the models load).
+        self.assertTrue(wait_until(lambda: http_get(port, "/healthz")[0] == 200, 30), d.log_text()[-2000:])
         self.write_config("debug")
-        time.sleep(1)  # running by now: the handler is installed before the main loop starts
         d.proc.send_signal(signal.SIGHUP)
         self.assertTrue(wait_until(lambda: "reload: log level now debug" in d.log_text(), 10), d.log_text()[-2000:])
         with open(self.config, "w") as f:
