@@ -71,7 +71,7 @@ def load_all(rel):
 
 def k8s_objects():
     objects = {}
-    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+    for path in sorted((DEPLOY / "k8s").rglob("*.yaml")):  # examples/ too
         for doc in load_all(path.relative_to(DEPLOY)):
             objects[(doc["kind"], doc["metadata"]["name"])] = doc
     return objects
