@@ -92,7 +92,9 @@ class FaultTest(unittest.TestCase):
         self.assertTrue(self.out.until(lambda ms: len(ms) >= count, timeout), "no output yet")
 
     def scenario(self, name, before=(), after_some_out=(), timeout=120):
-        """Inputs in; `before` commands, the daemon, 200 out, `after_some_out` commands; all out."""
+        """Inputs in; `before` commands, the daemon, 200 out, then `after_some_out` in order: a
+        broker command, or a function of the daemon (which may return the one that replaces it);
+        then every input must come out."""
         good, bad = self.produce()
         for c in before:
             self.broker.command(c)
@@ -100,8 +102,11 @@ class FaultTest(unittest.TestCase):
         d = self.daemon()
         if after_some_out:
             self.wait_out(200)
-            for c in after_some_out:
-                self.broker.command(c)
+            for step in after_some_out:
+                if callable(step):
+                    d = step(d) or d
+                else:
+                    self.broker.command(step)
         self.check(name, good, bad, started, timeout=timeout, daemon=d)
 
     def test_failing_produce_requests_are_retried(self):
@@ -121,26 +126,17 @@ class FaultTest(unittest.TestCase):
         self.scenario("rtt_200ms", before=["rtt 200"], timeout=180)
 
     def test_failing_commits_then_a_restart_only_repeat_articles(self):
-        good, bad = self.produce()
-        started = time.time()
-        d = self.daemon()
-        self.wait_out(200)
-        self.broker.command("fail OffsetCommit COORDINATOR_NOT_AVAILABLE 20")
-        self.broker.command("fail OffsetCommit REQUEST_TIMED_OUT 20")
-        self.wait_out(ARTICLES // 2)
-        d.terminate()
-        self.daemon()  # starts from what was committed: the failed commits show as repeats
-        self.check("commit_errors_and_restart", good, bad, started)
+        def restart_halfway(d):
+            self.wait_out(ARTICLES // 2)
+            d.terminate()
+            return self.daemon()  # starts from what was committed: failed commits show as repeats
+        self.scenario("commit_errors_and_restart",
+                      after_some_out=["fail OffsetCommit COORDINATOR_NOT_AVAILABLE 20",
+                                      "fail OffsetCommit REQUEST_TIMED_OUT 20", restart_halfway])
 
     def test_one_broker_down_for_five_seconds(self):
-        good, bad = self.produce()
-        started = time.time()
-        d = self.daemon()
-        self.wait_out(200)
-        self.broker.command("broker 2 down")
-        time.sleep(5)
-        self.broker.command("broker 2 up")
-        self.check("one_broker_down_5s", good, bad, started, timeout=180, daemon=d)
+        self.scenario("one_broker_down_5s", after_some_out=["broker 2 down", lambda d: time.sleep(5), "broker 2 up"],
+                      timeout=180)
 
 
 if __name__ == "__main__":
