@@ -12,7 +12,7 @@ systemd_notifier::systemd_notifier(const std::atomic<bool>& stop, std::function<
   uint64_t watchdog_us = 0;
   const bool watchdog = sd_watchdog_enabled(0, &watchdog_us) > 0 && watchdog_us > 0;
   // The thread also sends STOPPING=1 when a stop begins; with no watchdog it checks for that.
-  thread_ = std::thread([this, us = watchdog ? watchdog_us / 2 : 200'000] { watch(us); });
+  thread_ = std::thread([this, watchdog, us = watchdog ? watchdog_us / 2 : 200'000] { watch(us, watchdog); });
   if (watchdog) spdlog::info("systemd watchdog: a ping every {} ms while the main loop turns", watchdog_us / 2000);
 }
 
@@ -35,9 +35,7 @@ void systemd_notifier::ready(const std::string& status) {
   sd_notifyf(0, "READY=1\nSTATUS=%s", status.c_str());
 }
 
-void systemd_notifier::watch(uint64_t interval_us) {
-  uint64_t watchdog_us = 0;
-  const bool watchdog = sd_watchdog_enabled(0, &watchdog_us) > 0;
+void systemd_notifier::watch(uint64_t interval_us, bool watchdog) {
   uint64_t last = progress_();
   bool stopping = false;
   std::unique_lock lock(mutex_);

@@ -24,7 +24,7 @@ class systemd_notifier {
   void ready(const std::string& status);
 
  private:
-  void watch(uint64_t interval_us);
+  void watch(uint64_t interval_us, bool watchdog);
   void notify_stopping();
 
   const std::atomic<bool>& stop_;

@@ -141,6 +141,7 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
                options_.output_topic, options_.dead_letter_topic);
   producer_poller_ = std::thread([this] { poll_producer(); });
   auto last_poll = clock::now();
+  auto last_gauges = clock::time_point{};
   while (!stop.load() && !sink_->failed() && !fatal_.load()) {
     loop_turns_.fetch_add(1, std::memory_order_relaxed);
     // Poll for the next message when there is none waiting, while paused (rebalances), and at
@@ -166,8 +167,11 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
       }
     }
     if (!pending_.empty()) submit_pending();
-    queued_in_pipeline_.set(static_cast<int64_t>(runner_->in_flight()));
-    queued_waiting_.set(static_cast<int64_t>(pending_.size()));
+    if (now - last_gauges >= std::chrono::milliseconds(100)) {  // queue depths for /metrics
+      last_gauges = now;
+      queued_in_pipeline_.set(static_cast<int64_t>(runner_->in_flight()));
+      queued_waiting_.set(static_cast<int64_t>(pending_.size()));
+    }
     if (paused_ && pending_.empty() &&
         static_cast<double>(runner_->in_flight()) <= options_.resume_at * static_cast<double>(max_in_flight_))
       set_paused(false);
