@@ -1,5 +1,7 @@
 #include "pipeline/article.h"
 
+#include <type_traits>
+
 namespace newsflow {
 
 void article::clear() {
@@ -18,6 +20,21 @@ void article::clear() {
   enrichment.clear();
   route = {};
   timings.clear();
+}
+
+void article::release_buffers_over(size_t limit) {
+  const auto release = [limit](auto& buffer) {
+    using buffer_type = std::remove_reference_t<decltype(buffer)>;
+    if (buffer.capacity() * sizeof(typename buffer_type::value_type) > limit) buffer_type().swap(buffer);
+  };
+  for (text_field* f : {&id, &url, &title, &text, &html, &published_at, &source, &language_hint})
+    release(f->value);
+  release(member_starts);
+  release(body);
+  release(headline);
+  release(enrichment);
+  body_offsets.release_buffer_over(limit);
+  headline_offsets.release_buffer_over(limit);
 }
 
 }  // namespace newsflow

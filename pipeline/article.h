@@ -83,6 +83,8 @@ class article {
   }
 
   void clear();
+  // Frees buffers whose capacity grew beyond `limit` bytes (runner_options::retain_buffer_bytes).
+  void release_buffers_over(size_t limit);
 };
 
 }  // namespace newsflow

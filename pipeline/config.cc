@@ -24,6 +24,9 @@ void parse_runner(const YAML::Node& node, runner_options& out, config_errors& er
   int64_t in_flight = static_cast<int64_t>(out.max_in_flight);
   r.read("max_in_flight", in_flight, 0, 1 << 20);
   out.max_in_flight = static_cast<size_t>(in_flight);
+  int64_t in_flight_bytes = static_cast<int64_t>(out.max_in_flight_bytes);
+  r.read("max_in_flight_bytes", in_flight_bytes, int64_t{1} << 20, int64_t{1} << 40);
+  out.max_in_flight_bytes = static_cast<size_t>(in_flight_bytes);
   r.finish();
 }
 
@@ -180,6 +183,7 @@ YAML::Node to_yaml(const pipeline_config& config, const std::vector<YAML::Node>&
   YAML::Node root(YAML::NodeType::Map);
   root["pipeline"]["workers"] = config.runner.workers;
   root["pipeline"]["max_in_flight"] = config.runner.max_in_flight;
+  root["pipeline"]["max_in_flight_bytes"] = config.runner.max_in_flight_bytes;
   root["input"]["max_message_bytes"] = config.input.max_message_bytes;
   root["input"]["max_depth"] = config.input.max_depth;
   root["input"]["invalid_utf8"] = config.input.repair_invalid_utf8 ? "repair" : "reject";

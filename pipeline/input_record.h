@@ -42,6 +42,14 @@ struct input_record {
     rejected_reason.clear();
     original_size = 0;
   }
+
+  // Frees buffers whose capacity grew beyond `limit` bytes (runner_options::retain_buffer_bytes).
+  // Header strings need nothing: clear() destroys them.
+  void release_buffers_over(size_t limit) {
+    for (std::string* s : {&bytes, &key, &rejected_reason})
+      if (s->capacity() > limit) std::string().swap(*s);
+    if (headers.capacity() * sizeof(record_header) > limit) std::vector<record_header>().swap(headers);
+  }
 };
 
 }  // namespace newsflow

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +23,10 @@ class offset_map {
     shift_ = 0;
   }
   bool identity() const { return anchors_.empty(); }
+  // Frees the anchors' memory when it grew beyond `limit` bytes.
+  void release_buffer_over(size_t limit) {
+    if (anchors_.capacity() * sizeof(anchor) > limit) std::vector<anchor>().swap(anchors_);
+  }
 
   // Anchors must be added with non-decreasing `to`. Inline: the normalizer calls it once per
   // copied run of text.

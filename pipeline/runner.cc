@@ -8,6 +8,7 @@ enum class slot_state { free, filling, queued, done };
 
 struct runner::slot {
   input_record record;
+  size_t counted_bytes = 0;  // record.bytes.size() when submitted (in in_flight_bytes_)
   article art;
   std::string output;
   failure error;
@@ -68,7 +69,11 @@ input_record* runner::acquire(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
   if (acquired_) throw std::logic_error("runner::acquire called twice without submit");
   slot& s = *ring_[next_acquire_ % ring_.size()];
-  if (!slot_free_.wait_for(lock, wait, [&] { return s.state == slot_state::free; })) return nullptr;
+  const auto room = [&] {
+    return s.state == slot_state::free &&
+           (in_flight_bytes_ < options_.max_in_flight_bytes || next_acquire_ == next_deliver_);
+  };
+  if (!slot_free_.wait_for(lock, wait, room)) return nullptr;
   s.state = slot_state::filling;
   acquired_ = true;
   lock.unlock();
@@ -82,6 +87,8 @@ void runner::submit() {
     if (!acquired_) throw std::logic_error("runner::submit without acquire");
     slot& s = *ring_[next_acquire_ % ring_.size()];
     s.state = slot_state::queued;
+    s.counted_bytes = s.record.bytes.size();
+    in_flight_bytes_ += s.counted_bytes;
     totals_.submitted++;
     totals_.bytes_in += s.record.bytes.size();
     ++next_acquire_;
@@ -115,6 +122,12 @@ void runner::finish() {
 size_t runner::in_flight() const {
   std::lock_guard lock(mutex_);
   return next_acquire_ - next_deliver_;
+}
+
+bool runner::at_most(double share) const {
+  std::lock_guard lock(mutex_);
+  return static_cast<double>(next_acquire_ - next_deliver_) <= share * static_cast<double>(options_.max_in_flight) &&
+         static_cast<double>(in_flight_bytes_) <= share * static_cast<double>(options_.max_in_flight_bytes);
 }
 
 runner_totals runner::totals() const {
@@ -218,8 +231,12 @@ void runner::deliver_loop() {
             .inc();
         break;
     }
+    s->record.release_buffers_over(options_.retain_buffer_bytes);
+    s->art.release_buffers_over(options_.retain_buffer_bytes);
+    if (s->output.capacity() > options_.retain_buffer_bytes) std::string().swap(s->output);
     {
       std::lock_guard lock(mutex_);
+      in_flight_bytes_ -= s->counted_bytes;
       switch (s->kind) {
         case outcome::published: totals_.published++; break;
         case outcome::dropped: totals_.dropped++; break;

@@ -51,6 +51,13 @@ struct runner_options {
   unsigned workers = 2;
   // Inputs submitted but not yet delivered; bounds memory. 0 = 64 per worker.
   size_t max_in_flight = 0;
+  // Bytes of those inputs; acquire() waits while they add up to this much (one input is
+  // always let in, however large), so a run of big messages cannot fill every slot.
+  size_t max_in_flight_bytes = size_t{64} << 20;
+  // A slot's buffers keep their capacity from one input to the next (no allocation on the hot
+  // path), but a buffer grown beyond this by one big message is freed when the slot is, or
+  // every slot would end up holding the largest message ever seen.
+  size_t retain_buffer_bytes = size_t{64} << 10;
 };
 
 struct runner_totals {
@@ -87,6 +94,9 @@ class runner {
 
   // Inputs submitted and not yet delivered.
   size_t in_flight() const;
+  // True when inputs and their bytes are both at most `share` of their limits (a paused
+  // source resumes then).
+  bool at_most(double share) const;
   runner_totals totals() const;
 
  private:
@@ -113,6 +123,7 @@ class runner {
   uint64_t next_acquire_ = 0;  // sequence number of the next record submitted
   uint64_t next_claim_ = 0;    // next sequence a worker takes
   uint64_t next_deliver_ = 0;  // next sequence handed to the sink
+  size_t in_flight_bytes_ = 0;  // input bytes submitted and not yet delivered
   bool acquired_ = false;
   bool finishing_ = false;
   runner_totals totals_;

@@ -70,6 +70,8 @@ rd_conf_ptr make_producer_conf(const kafka_options& o, std::string& error) {
           {"compression.codec", o.compression},
           {"linger.ms", "5"},
           {"message.timeout.ms", "300000"},
+          // librdkafka's default, 1 GiB, would let a slow output broker take that much memory.
+          {"queue.buffering.max.kbytes", "65536"},
           {"client.id", "newsflowd"},
           {"statistics.interval.ms", "5000"},
       },

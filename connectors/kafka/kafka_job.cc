@@ -105,7 +105,6 @@ std::unique_ptr<kafka_job> kafka_job::create(const kafka_options& kafka, const p
   job->sink_ = std::make_unique<kafka_sink>(job->producer_, job->consumer_, job->options_, job->tracker_, metrics);
   runner_options ro = pipeline.runner;
   if (ro.max_in_flight == 0) ro.max_in_flight = 64 * static_cast<size_t>(std::max(1u, ro.workers));
-  job->max_in_flight_ = ro.max_in_flight;
   job->max_pending_ = std::max<size_t>(16, ro.max_in_flight / 4);
   job->runner_ = std::make_unique<runner>(c, pipeline.input, pipeline.output, *job->sink_, metrics, ro);
 
@@ -172,9 +171,7 @@ bool kafka_job::run(const std::atomic<bool>& stop) {
       queued_in_pipeline_.set(static_cast<int64_t>(runner_->in_flight()));
       queued_waiting_.set(static_cast<int64_t>(pending_.size()));
     }
-    if (paused_ && pending_.empty() &&
-        static_cast<double>(runner_->in_flight()) <= options_.resume_at * static_cast<double>(max_in_flight_))
-      set_paused(false);
+    if (paused_ && pending_.empty() && runner_->at_most(options_.resume_at)) set_paused(false);
   }
   const bool failed = sink_->failed() || fatal_.load();
   const bool clean = shut_down(clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms));

@@ -71,7 +71,6 @@ class kafka_job {
   rd_kafka_t* producer_ = nullptr;
   std::unique_ptr<kafka_sink> sink_;
   std::unique_ptr<runner> runner_;
-  size_t max_in_flight_ = 0;
   size_t max_pending_ = 0;  // consumed while the runner is full: beyond this, pause the input
 
   std::deque<rd_kafka_message_t*> pending_;  // consumed, waiting for room in the runner

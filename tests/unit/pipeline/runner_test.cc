@@ -180,5 +180,81 @@ TEST(runner, acquire_times_out_when_max_in_flight_inputs_are_undelivered) {
   EXPECT_EQ(r.totals().published, 3u);
 }
 
+std::string message_of_size(size_t n) {
+  std::string m = R"({"text":")";
+  m.append(n, 'x');
+  return m + "\"}";
+}
+
+TEST(runner, acquire_waits_while_in_flight_inputs_add_up_to_max_in_flight_bytes) {
+  metrics_registry metrics;
+  chain c({}, metrics);
+  struct blocking_sink final : record_sink {
+    std::mutex gate;
+    void deliver(const result_view&) override { std::lock_guard lock(gate); }
+  } sink;
+  std::unique_lock hold(sink.gate);
+  runner_options options{1, 10};
+  options.max_in_flight_bytes = 1 << 20;
+  runner r(c, {}, {}, sink, metrics, options);
+  for (int i = 0; i < 2; ++i) {  // 600 KB + 600 KB: the second still starts below the limit
+    input_record* rec = r.acquire(std::chrono::milliseconds(1000));
+    ASSERT_NE(rec, nullptr);
+    rec->bytes = message_of_size(600'000);
+    r.submit();
+  }
+  EXPECT_EQ(r.acquire(std::chrono::milliseconds(50)), nullptr);  // 2 of 10 slots, but the bytes are full
+  EXPECT_FALSE(r.at_most(0.5));
+  hold.unlock();
+  input_record* rec = r.acquire(std::chrono::milliseconds(5000));
+  ASSERT_NE(rec, nullptr);
+  r.cancel_acquire();
+  r.finish();
+  EXPECT_TRUE(r.at_most(0.5));
+  EXPECT_EQ(r.totals().published, 2u);
+}
+
+TEST(runner, one_input_larger_than_max_in_flight_bytes_still_goes_through) {
+  metrics_registry metrics;
+  chain c({}, metrics);
+  collecting_sink sink;
+  runner_options options{1, 4};
+  options.max_in_flight_bytes = 1 << 20;
+  runner r(c, {}, {pipeline_info::none}, sink, metrics, options);
+  for (size_t size : {3'000'000, 10, 2'000'000}) {
+    input_record* rec = r.acquire(std::chrono::milliseconds(5000));
+    ASSERT_NE(rec, nullptr);
+    rec->bytes = message_of_size(size);
+    r.submit();
+  }
+  r.finish();
+  ASSERT_EQ(sink.results.size(), 3u);
+  for (const auto& result : sink.results) EXPECT_EQ(result.kind, outcome::published);
+  EXPECT_GT(sink.results[0].output.size(), 3'000'000u);
+}
+
+TEST(runner, a_slot_frees_what_a_big_input_grew_and_keeps_ordinary_buffers) {
+  metrics_registry metrics;
+  chain c({}, metrics);
+  collecting_sink sink;
+  runner_options options{1, 1};  // one slot: every acquire gets the same record back
+  runner r(c, {}, {pipeline_info::none}, sink, metrics, options);
+  auto through = [&](size_t size) {
+    input_record* rec = r.acquire(std::chrono::milliseconds(5000));
+    EXPECT_NE(rec, nullptr);
+    rec->bytes = message_of_size(size);
+    r.submit();
+    rec = r.acquire(std::chrono::milliseconds(5000));  // waits until that one is delivered
+    EXPECT_NE(rec, nullptr);
+    const size_t kept = rec->bytes.capacity();
+    r.cancel_acquire();
+    return kept;
+  };
+  EXPECT_GE(through(20'000), 20'000u);                         // an ordinary article: kept for the next
+  EXPECT_LE(through(5'000'000), options.retain_buffer_bytes);  // one big one: given back
+  r.finish();
+  EXPECT_EQ(sink.results.size(), 2u);
+}
+
 }  // namespace
 }  // namespace newsflow
