@@ -49,7 +49,7 @@ TEST(config, reads_every_core_section) {
   const auto registry = fake_registry();
   config_errors e;
   auto c = parse_pipeline_config(
-      doc("pipeline: {workers: 3, max_in_flight: 100}\n"
+      doc("pipeline: {workers: 3, max_in_flight: 100, max_in_flight_bytes: 2097152}\n"
           "input: {max_message_bytes: 2048, max_depth: 10, invalid_utf8: repair}\n"
           "output: {pipeline_info: version}\n"
           "logging: {level: debug, format: json}\n"
@@ -58,6 +58,7 @@ TEST(config, reads_every_core_section) {
   ASSERT_TRUE(e.empty()) << e.joined();
   EXPECT_EQ(c.runner.workers, 3u);
   EXPECT_EQ(c.runner.max_in_flight, 100u);
+  EXPECT_EQ(c.runner.max_in_flight_bytes, 2097152u);
   EXPECT_EQ(c.input.max_message_bytes, 2048u);
   EXPECT_EQ(c.input.max_depth, 10u);
   EXPECT_TRUE(c.input.repair_invalid_utf8);
@@ -77,13 +78,14 @@ TEST(config, reports_every_problem_with_its_key) {
   const auto registry = fake_registry();
   config_errors e;
   auto c = parse_pipeline_config(
-      doc("pipeline: {workers: 0}\ninput: {invalid_utf8: fix}\nkafak: {}\n"
+      doc("pipeline: {workers: 0, max_in_flight_bytes: 1000}\ninput: {invalid_utf8: fix}\nkafak: {}\n"
           "chain: [{type: nope}, {level: 2}, {type: upper, level: 12, colour: red}]\n"),
       {"kafka"}, {}, registry, e);
   metrics_registry metrics;
   EXPECT_EQ(build_chain(c, registry, metrics, e), nullptr);
   const std::string all = e.joined();
   EXPECT_NE(all.find("pipeline.workers: must be between 1 and 1024, not 0"), std::string::npos) << all;
+  EXPECT_NE(all.find("pipeline.max_in_flight_bytes: must be between 1048576 and"), std::string::npos) << all;
   EXPECT_NE(all.find("input.invalid_utf8: must be one of reject, repair, not 'fix'"), std::string::npos);
   EXPECT_NE(all.find("kafak: unknown section (known: pipeline, input, output, logging, chain, kafka)"),
             std::string::npos);
