@@ -102,6 +102,14 @@ class Daemon:
         os.unlink(self.log.name)
 
 
+def close_daemons(daemons):
+    """Kills what still runs; prints the log of any that had ended with an error."""
+    for d in daemons:
+        if d.proc.poll() is not None and d.proc.returncode not in (0, -9):
+            print(d.log_text()[-3000:], file=sys.stderr)
+        d.close()
+
+
 def article(n, partition, body_words=40):
     words = ("minister said markets talks city police report election budget trade summit "
              "agreement energy prices inflation exports").split()

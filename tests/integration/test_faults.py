@@ -11,7 +11,7 @@ import time
 import unittest
 from collections import Counter
 
-from harness import Daemon, DevBroker, Reader, article, ids, produce_kafka_python
+from harness import close_daemons, Daemon, DevBroker, Reader, article, ids, produce_kafka_python
 
 TOPICS = "articles:4,articles.enriched:4,articles.dlq:1"
 CONFIG = """
@@ -44,10 +44,7 @@ class FaultTest(unittest.TestCase):
         self.dlq = Reader(self.broker.bootstrap, "articles.dlq", 1)
 
     def tearDown(self):
-        for d in self.daemons:
-            if d.proc.poll() is not None and d.proc.returncode not in (0, -9):
-                print(d.log_text()[-3000:], file=sys.stderr)
-            d.close()
+        close_daemons(self.daemons)
         self.out.close()
         self.dlq.close()
         self.broker.stop()

@@ -25,7 +25,7 @@ import time
 import unittest
 from collections import Counter
 
-from harness import Daemon, DevBroker, free_port, http_get
+from harness import close_daemons, Daemon, DevBroker, free_port, http_get
 
 MODELS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "models"))
 PARTITIONS = int(os.environ.get("NEWSFLOW_LOAD_PARTITIONS", "64"))  # the development broker keeps 5 MiB per partition
@@ -244,10 +244,7 @@ class LoadTest(unittest.TestCase):
         self.dead = Collector(self.broker.bootstrap, "articles.dlq", self.tmp.name)
 
     def tearDown(self):
-        for d in self.daemons:
-            if d.proc.poll() is not None and d.proc.returncode not in (0, -9):
-                print(d.log_text()[-3000:], file=sys.stderr)
-            d.close()
+        close_daemons(self.daemons)
         self.out.close()
         self.dead.close()
         self.broker.stop()

@@ -155,13 +155,16 @@ TEST(runner, counts_every_outcome_in_the_metrics) {
             std::string::npos);
 }
 
+// Delivery waits while the test holds `gate`: inputs stay in flight.
+struct gated_sink final : record_sink {
+  std::mutex gate;
+  void deliver(const result_view&) override { std::lock_guard lock(gate); }
+};
+
 TEST(runner, acquire_times_out_when_max_in_flight_inputs_are_undelivered) {
   metrics_registry metrics;
   chain c({}, metrics);
-  struct blocking_sink final : record_sink {
-    std::mutex gate;
-    void deliver(const result_view&) override { std::lock_guard lock(gate); }
-  } sink;
+  gated_sink sink;
   std::unique_lock hold(sink.gate);  // the sink cannot take anything yet
   runner r(c, {}, {}, sink, metrics, {2, 3});
   for (int i = 0; i < 3; ++i) {
@@ -189,10 +192,7 @@ std::string message_of_size(size_t n) {
 TEST(runner, acquire_waits_while_in_flight_inputs_add_up_to_max_in_flight_bytes) {
   metrics_registry metrics;
   chain c({}, metrics);
-  struct blocking_sink final : record_sink {
-    std::mutex gate;
-    void deliver(const result_view&) override { std::lock_guard lock(gate); }
-  } sink;
+  gated_sink sink;
   std::unique_lock hold(sink.gate);
   runner_options options{1, 10};
   options.max_in_flight_bytes = 1 << 20;
