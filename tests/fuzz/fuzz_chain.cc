@@ -1,5 +1,7 @@
-// Every processor's input path: any bytes as a message through normalize, langid, dedup and
-// entities with the shipped models (NEWSFLOW_MODELS, default the repository's models/).
+// Every processor's input path: any bytes through normalize, langid, dedup and entities with
+// the shipped models (NEWSFLOW_MODELS, default the repository's models/). Input starting with
+// '{' is a whole message; anything else reaches the processors as text without having to be
+// valid JSON first: the first byte picks the member (text, html or title), the rest is its value.
 #include "tests/fuzz/fuzz_chain_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -16,6 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                        metrics);
   }();
   static article_decoder decoder(decoder_options{.repair_invalid_utf8 = true});
-  fuzz::run_one(std::string_view(reinterpret_cast<const char*>(data), size), decoder, *c);
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  if (bytes.empty() || bytes[0] == '{') {
+    fuzz::run_one(bytes, decoder, *c);
+  } else {
+    static constexpr std::string_view members[] = {"text", "html", "title"};
+    fuzz::run_one(fuzz::message_with(members[static_cast<unsigned char>(bytes[0]) % 3], bytes.substr(1)), decoder, *c);
+  }
   return 0;
 }

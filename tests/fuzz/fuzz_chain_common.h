@@ -41,6 +41,27 @@ inline std::unique_ptr<chain> build(const std::string& chain_yaml, metrics_regis
   return built;
 }
 
+// A message whose `member` ("text", "html", "title") holds `bytes`, JSON-escaped (invalid
+// UTF-8 left for a repairing decoder), with `title` "t" unless that is the member.
+inline std::string message_with(std::string_view member, std::string_view bytes) {
+  std::string message = member == "title" ? "{\"text\": \"body\", \"" : "{\"title\": \"t\", \"";
+  message.append(member).append("\": \"");
+  for (const char c : bytes) {
+    const auto ch = static_cast<unsigned char>(c);
+    if (ch == '"' || ch == '\\') {
+      message += '\\';
+      message += c;
+    } else if (ch < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", ch);
+      message += esc;
+    } else {
+      message += c;
+    }
+  }
+  return message + "\"}";
+}
+
 // Decodes `bytes`, runs every stage, encodes; the output must be one valid JSON object, and a
 // rejection must carry a reason code.
 inline void run_one(std::string_view bytes, article_decoder& decoder, chain& c) {
