@@ -28,8 +28,11 @@ from collections import Counter
 from harness import close_daemons, Daemon, DevBroker, free_port, http_get
 
 MODELS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "models"))
-PARTITIONS = int(os.environ.get("NEWSFLOW_LOAD_PARTITIONS", "64"))  # the development broker keeps 5 MiB per partition
-TOPICS = "articles:%d,articles.enriched:%d,articles.dlq:1" % (PARTITIONS, PARTITIONS)
+# Input and output partitions. Overload: the development broker keeps 5 MiB per partition, so
+# the backlog needs many. Soak: few, since the development broker walks a partition's whole
+# log on every fetch (its cost grows with partitions x retained batches).
+OVERLOAD_PARTITIONS = int(os.environ.get("NEWSFLOW_LOAD_PARTITIONS", "64"))
+SOAK_PARTITIONS = 8
 MIB = 1 << 20
 
 # The terms of the memory bound (docs/operations.md, "Sizing memory"), set in the config below.
@@ -137,7 +140,7 @@ class Feed:
         self.start_key = start
         self.kcat = subprocess.Popen(
             ["kcat", "-P", "-b", bootstrap, "-t", "articles", "-K", "\t", "-z", "lz4",
-             "-X", "linger.ms=20", "-X", "queue.buffering.max.messages=1000000"],
+             "-X", "linger.ms=50", "-X", "queue.buffering.max.messages=1000000"],
             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         self.thread = threading.Thread(target=self.run)
         self.thread.start()
@@ -190,10 +193,10 @@ class Collector:
         self.file.close()
 
 
-def trimmed_partitions(bootstrap, topic):
+def trimmed_partitions(bootstrap, topic, partitions):
     """Partitions whose oldest message is not offset 0: the development broker deleted data."""
     trimmed = []
-    for p in range(PARTITIONS):
+    for p in range(partitions):
         first = subprocess.run(["kcat", "-C", "-b", bootstrap, "-t", topic, "-p", str(p), "-o", "beginning",
                                 "-c", "1", "-e", "-q", "-f", "%o\n"], capture_output=True, timeout=60).stdout.split()
         if first and int(first[0]) != 0:
@@ -237,17 +240,21 @@ def metric_sum(text, name):
 
 class LoadTest(unittest.TestCase):
     def setUp(self):
-        self.broker = DevBroker(TOPICS)
         self.tmp = tempfile.TemporaryDirectory()
-        self.daemons = []
+        self.daemons, self.collectors, self.broker = [], [], None
+
+    def start_broker(self, partitions):
+        self.broker = DevBroker("articles:%d,articles.enriched:%d,articles.dlq:1" % (partitions, partitions))
         self.out = Collector(self.broker.bootstrap, "articles.enriched", self.tmp.name)
         self.dead = Collector(self.broker.bootstrap, "articles.dlq", self.tmp.name)
+        self.collectors = [self.out, self.dead]
 
     def tearDown(self):
         close_daemons(self.daemons)
-        self.out.close()
-        self.dead.close()
-        self.broker.stop()
+        for c in self.collectors:
+            c.close()
+        if self.broker:
+            self.broker.stop()
         self.tmp.cleanup()
 
     def config(self, state_dir="", workers=WORKERS):
@@ -281,6 +288,7 @@ class LoadTest(unittest.TestCase):
     def test_overload_keeps_memory_bounded_and_health_answering_and_the_lag_recovers(self):
         seconds = float(os.environ.get("NEWSFLOW_OVERLOAD_SECONDS", "20"))
         rate = float(os.environ.get("NEWSFLOW_OVERLOAD_RATE", "30000"))
+        self.start_broker(OVERLOAD_PARTITIONS)
         port = free_port()
         d = self.daemon(self.config(), port)
         watch = Watch(d, port)
@@ -300,7 +308,7 @@ class LoadTest(unittest.TestCase):
                lost=len(lost), duplicates=duplicates, dead_lettered=dead, peak_rss_mib=round(peak),
                bound_mib=round(memory_bound_mib(WORKERS, False)), healthz=dict((str(k), v) for k, v in watch.health.items()),
                slowest_healthz_s=round(watch.slowest, 3))
-        self.assertEqual(trimmed_partitions(self.broker.bootstrap, "articles"), [],
+        self.assertEqual(trimmed_partitions(self.broker.bootstrap, "articles", OVERLOAD_PARTITIONS), [],
                          "the development broker deleted input (5 MiB per partition): the test's sizing is wrong")
         if lost:
             print(http_get(port, "/metrics")[1], d.log_text()[-5000:], file=sys.stderr)
@@ -318,6 +326,7 @@ class LoadTest(unittest.TestCase):
         seconds = float(os.environ.get("NEWSFLOW_SOAK_SECONDS", "60"))
         every = float(os.environ.get("NEWSFLOW_SOAK_RESTART_SECONDS", "20"))
         rate = float(os.environ.get("NEWSFLOW_SOAK_RATE", "1500"))
+        self.start_broker(SOAK_PARTITIONS)
         config = self.config(state_dir=os.path.join(self.tmp.name, "dedup"), workers=2)
         feed = Feed(self.broker.bootstrap, rate, seconds)
         lives, restarts, began = [], Counter(), time.time()
