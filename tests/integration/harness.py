@@ -164,6 +164,17 @@ class Reader:
         self.consumer.close()
 
 
+def wait_until(predicate, timeout, step=0.2):
+    """The first truthy value of predicate() within `timeout` seconds, else its last value."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
 def free_port():
     """A TCP port nothing listens on now (the OS's choice)."""
     with socket.socket() as s:

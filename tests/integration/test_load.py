@@ -25,7 +25,7 @@ import time
 import unittest
 from collections import Counter
 
-from harness import close_daemons, Daemon, DevBroker, free_port, http_get
+from harness import close_daemons, Daemon, DevBroker, free_port, http_get, wait_until
 
 MODELS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "models"))
 # Input and output partitions. Overload: the development broker keeps 5 MiB per partition, so
@@ -270,7 +270,7 @@ class LoadTest(unittest.TestCase):
     def daemon(self, config, port):
         d = Daemon(self.broker.bootstrap, config=config, extra=["--http-port", str(port)])
         self.daemons.append(d)
-        if not wait_for(lambda: http_get(port, "/readyz", timeout=2)[0] == 200, 120):
+        if not wait_until(lambda: http_get(port, "/readyz", timeout=2)[0] == 200, 120, step=0.5):
             self.fail("the daemon never became ready; its log ends:\n" + d.log_text()[-3000:])
         return d
 
@@ -301,7 +301,7 @@ class LoadTest(unittest.TestCase):
         drain_began = time.time()
         lost, duplicates, dead = self.settle(sent, timeout=float(os.environ.get("NEWSFLOW_DRAIN_TIMEOUT", max(600, seconds * 10))))
         drained_in = time.time() - drain_began
-        lag = wait_for(lambda: lag_total(port) == 0, 30)
+        lag = wait_until(lambda: lag_total(port) == 0, 30, step=0.5)
         watch.stop()
         peak = d.rss_peak_kib() / 1024
         report("overload", seconds=seconds, sent=len(sent), sent_per_s=round(len(sent) / feed.elapsed),
@@ -369,15 +369,6 @@ class LoadTest(unittest.TestCase):
         for g in growth:
             if g is not None:
                 self.assertLess(g, LEAK_MIB, "RSS still growing late in an instance's life: %s MiB" % g)
-
-
-def wait_for(predicate, timeout, step=0.5):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
 
 
 def leveling(rss):

@@ -13,7 +13,7 @@ import time
 import unittest
 
 import prometheus_text
-from harness import Daemon, DevBroker, Reader, article, free_port, http_get, ids, produce_kafka_python
+from harness import Daemon, DevBroker, Reader, article, free_port, http_get, ids, produce_kafka_python, wait_until
 
 TOPICS = "articles:4,articles.enriched:4,articles.dlq:1"
 CONFIG = """
@@ -29,16 +29,6 @@ def metric(text, name, labels=""):
     """The value of one series in an exposition, or None."""
     m = re.search(r"^%s%s (\S+)$" % (re.escape(name), re.escape(labels)), text, re.M)
     return float(m.group(1)) if m else None
-
-
-def wait_until(predicate, timeout, step=0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 class OperationsTest(unittest.TestCase):
