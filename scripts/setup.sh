@@ -21,6 +21,8 @@ packages=(
   libyaml-cpp-dev libgumbo-dev libutf8proc-dev libxxhash-dev libcli11-dev
   # language identification (langid); dedup's state on disk
   libfasttext-dev libcld2-dev librocksdb-dev
+  # dedup memory shared by several instances (store: redis); the tests start their own server
+  libhiredis-dev redis-server
   # the daemon's /metrics, /healthz and /readyz endpoint; systemd's notify protocol
   libcpp-httplib-dev libsystemd-dev
   # the sanitizer build and the libFuzzer targets (scripts/test.sh, scripts/fuzz.sh)
@@ -44,9 +46,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   echo "setup.sh: all packages present"
 fi
-# Only promtool is wanted from the prometheus package: no Prometheus server left running.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
-fi
+# Only promtool is wanted from the prometheus package, and only the binary from redis-server
+# (the tests start their own on free ports): no servers left running.
+for service in prometheus redis-server; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    $SUDO systemctl disable --now "$service" >/dev/null 2>&1 || true
+  fi
+done
 
 bash "$(dirname "${BASH_SOURCE[0]}")/fetch_models.sh"

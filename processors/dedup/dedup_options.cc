@@ -27,6 +27,44 @@ dedup_options parse_dedup_options(const YAML::Node& node, const std::string& pat
   r.read("max_number_gap", opts.max_number_gap, 0.0, 1.0);
   r.read("furniture_stories", opts.furniture_stories, 0, 255);
   r.read("state_dir", opts.state_dir);
+  std::string store = "embedded";
+  r.read_choice("store", store, {"embedded", "redis"});
+  opts.redis = store == "redis";
+  const YAML::Node redis = r.child("redis");
+  if (redis.IsDefined() && !redis.IsNull()) {
+    if (!opts.redis)
+      errors.add(r.path_of("redis"), "only used with store: redis");
+    else if (!redis.IsMap())
+      errors.add(r.path_of("redis"), "must be a mapping");
+  }
+  if (opts.redis) {
+    YAML::Node effective_redis;
+    options_reader rr(redis.IsMap() ? redis : YAML::Node(YAML::NodeType::Map), r.path_of("redis"),
+                      errors, effective ? &effective_redis : nullptr);
+    redis_store_options& ro = opts.redis_options;
+    rr.read("address", ro.address);
+    rr.read("username", ro.username);
+    rr.read("password", ro.password);
+    rr.read("database", ro.database, 0, 1 << 20);
+    rr.read("key_prefix", ro.key_prefix);
+    rr.read("timeout_ms", ro.timeout_ms, 1, 60'000);
+    std::string policy = "unknown";
+    rr.read_choice("on_unavailable", policy, {"unknown", "pause"});
+    ro.on_unavailable = policy == "pause" ? unavailable_policy::pause : unavailable_policy::unknown;
+    rr.read("retry_ms", ro.retry_ms, 1, 600'000);
+    if (ro.address.empty()) errors.add(rr.path_of("address"), "must not be empty");
+    if (ro.address.starts_with("unix:") && ro.address.size() == 5)
+      errors.add(rr.path_of("address"), "unix: needs a socket path");
+    if (ro.key_prefix.empty() || ro.key_prefix.find_first_of("{}") != std::string::npos)
+      errors.add(rr.path_of("key_prefix"), "must be non-empty and without braces");
+    rr.finish();
+    if (effective) {
+      effective_redis["password"] = ro.password.empty() ? "" : "(set)";
+      (*effective)["redis"] = effective_redis;
+    }
+    if (!opts.state_dir.empty())
+      errors.add(r.path_of("state_dir"), "not used with store: redis (Redis keeps the state)");
+  }
   if (opts.bands > opts.num_hashes)
     errors.add(r.path_of("bands"), fmt::format("must not exceed num_hashes ({})", opts.num_hashes));
   r.finish();

@@ -11,6 +11,28 @@ namespace newsflow {
 
 enum class dedup_policy { mark, drop, route };
 
+// What dedup does with an article while the shared store (Redis) cannot be reached.
+enum class unavailable_policy {
+  unknown,  // fail open: the article goes on with status "unknown" and is not remembered
+  pause,    // wait (retrying every retry_ms) until the store answers: input backs up
+};
+
+// The Redis store's connection and behaviour (docs/configuration.md, ### dedup, `redis`).
+struct redis_store_options {
+  // host:port, or unix:/path/to/redis.sock
+  std::string address = "127.0.0.1:6379";
+  std::string username;  // ACL user (Redis 6+); empty: AUTH with the password only
+  std::string password;  // empty: no AUTH
+  int64_t database = 0;
+  // Every key starts with "{key_prefix}:"; instances that share dedup memory share it.
+  std::string key_prefix = "newsflow";
+  // Connecting and each round trip give up after this long.
+  int64_t timeout_ms = 500;
+  unavailable_policy on_unavailable = unavailable_policy::unknown;
+  // After a failure, the next connection attempt waits this long (pause: the retry period).
+  int64_t retry_ms = 1000;
+};
+
 // Options of the dedup processor, with their defaults (docs/configuration.md, ### dedup).
 struct dedup_options {
   dedup_policy policy = dedup_policy::mark;
@@ -38,6 +60,10 @@ struct dedup_options {
   // Where what dedup remembers is kept across restarts (rocksdb_dedup_store); empty: in
   // memory only, forgotten at exit. Relative to the config file's directory.
   std::string state_dir;
+  // Where the index lives: "embedded" (in the process: memory, or disk with state_dir) or
+  // "redis" (shared by every instance pointed at the same Redis and key_prefix).
+  bool redis = false;
+  redis_store_options redis_options;
 };
 
 dedup_options parse_dedup_options(const YAML::Node& node, const std::string& path,

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <thread>
 
 #include "processors/dedup/memory_dedup_store.h"
+#include "processors/dedup/redis_dedup_store.h"
 #include "processors/dedup/rocksdb_dedup_store.h"
 
 namespace newsflow {
@@ -54,7 +56,18 @@ dedup_processor::dedup_processor(const dedup_options& options, metrics_registry&
                                        "Articles seen again with the same id and body (redeliveries); "
                                        "given their first decision")),
       lookup_(metrics.get_histogram("newsflow_dedup_lookup_seconds",
-                                    "Time to sign an article, look it up and remember it")) {
+                                    "Time to sign an article, look it up and remember it")),
+      unknown_(metrics.get_counter("newsflow_dedup_unknown_total",
+                                   "Articles passed on with status unknown: the shared store "
+                                   "(Redis) could not be reached")),
+      store_failures_(metrics.get_counter("newsflow_dedup_store_failures_total",
+                                          "Round trips to the shared store (Redis) that failed")),
+      races_(metrics.get_counter("newsflow_dedup_claim_races_total",
+                                 "Decisions taken again because another instance remembered a "
+                                 "copy of the same story meanwhile")),
+      store_up_(metrics.get_gauge("newsflow_dedup_store_up",
+                                  "1 while the dedup store answers, 0 after a failed round trip")) {
+  store_up_.set(1);
   signature_.reserve(options_.num_hashes);
 }
 
@@ -78,82 +91,134 @@ process_result dedup_processor::process(article& a) {
     id = derived_id_;
   }
 
-  enum class status { unique, duplicate, near_duplicate } result = status::unique;
-  double similarity = 0.0;
   const uint64_t body_key = XXH3_64bits(a.body.data(), a.body.size());
   const minhash_signer::result signed_body = signer_.sign(a.body, signature_, store_.get());
-  const uint32_t shingles = signed_body.shingles;
+  dedup_record record{.id = id,
+                      .story_id = id,
+                      .arrival_ms = now,
+                      .shingles = signed_body.shingles,
+                      .masked_shingles = signed_body.masked_shingles,
+                      .body_key = body_key,
+                      .url_key = url_key,
+                      .similarity_milli = 0,
+                      .signature = signature_,
+                      .band_keys = signer_.band_keys()};
+
+  decision d;
+  for (uint32_t attempt = 1;; ++attempt) {
+    if (!a.body.empty() && !store_->fetch(record)) {
+      if (!wait_for_store()) return unknown(a, started);
+      continue;
+    }
+    d = decide(a, record);
+    if (d.result == status::redelivered) return redelivered(a, started);
+    if (d.result == status::duplicate || a.body.empty()) break;
+    // Remembered with its decision; an exact copy is not (its body already is).
+    record.story_id = d.story;
+    record.similarity_milli = static_cast<uint16_t>(std::lround(d.similarity * 1000));
+    const auto outcome = store_->claim(record, evicted);
+    if (outcome == dedup_store::claim_outcome::remembered) break;
+    if (outcome == dedup_store::claim_outcome::unavailable) {
+      if (!wait_for_store()) return unknown(a, started);
+      continue;
+    }
+    // Another instance remembered a copy of this story since the fetch: decide again.
+    races_.inc();
+    if (attempt == max_attempts) {
+      spdlog::warn("dedup: {} decided without being remembered after {} races", id, attempt);
+      break;
+    }
+  }
+  store_up_.set(1);
+
+  store_->add_lines(signer_.line_keys(), XXH3_64bits(d.story.data(), d.story.size()));
+
+  write_decision(a, d.result == status::unique ? "unique"
+                  : d.result == status::duplicate ? "duplicate"
+                                                  : "near_duplicate",
+                 d.target, d.similarity, d.story);
+  if (evicted > 0) evictions_.inc(evicted);
+  entries_.set(static_cast<int64_t>(store_->size()));
+  observe(started);
+  if (d.result == status::unique) return verdict::next;
+  (d.result == status::duplicate ? exact_ : near_).inc();
+  return apply_policy(a);
+}
+
+dedup_processor::decision dedup_processor::decide(const article& a, const dedup_record& record) {
+  decision d;
+  const std::string_view id = record.id;
   const size_t k = options_.num_hashes;
   const std::span<const minhash_value> raw(signature_.data(), k), masked(signature_.data() + k, k);
 
-  const bool found_body = !a.body.empty() && store_->find_body(body_key, best_);
+  const bool found_body = !a.body.empty() && store_->find_body(record.body_key, best_);
   if (found_body && a.id.present && best_.id == id) {
     // This very article again (a redelivery after a crash or rebalance, a replayed batch):
     // the decision it got the first time, and nothing remembered twice.
-    return redelivered(a, started);
+    d.result = status::redelivered;
+    return d;
   }
   if (found_body) {
-    result = status::duplicate;
-    similarity = 1.0;
-  } else if (shingles > 0) {
-    store_->candidates(signer_.band_keys(), refs_);
-    if (url_key != 0 && store_->find_url(url_key, candidate_)) refs_.push_back(candidate_.ref);
+    d.result = status::duplicate;
+    d.similarity = 1.0;
+  } else if (record.shingles > 0) {
+    store_->candidates(record.band_keys, refs_);
+    if (record.url_key != 0 && store_->find_url(record.url_key, candidate_))
+      refs_.push_back(candidate_.ref);
     double best_score = -1.0;
     uint64_t best_ref = 0;
     for (uint64_t ref : refs_) {
       if (!store_->read(ref, candidate_)) continue;
       const std::span<const minhash_value> other(candidate_.signature);
+      if (other.size() < 2 * k) continue;
       const double j = estimate_jaccard(raw, other.first(k));
       if (j < options_.min_jaccard) continue;
-      const double c = containment_from_jaccard(j, shingles, candidate_.shingles);
+      const double c = containment_from_jaccard(j, record.shingles, candidate_.shingles);
       if (c < options_.min_containment || c + j < options_.min_combined) continue;
       const double cm = containment_from_jaccard(estimate_jaccard(masked, other.subspan(k, k)),
-                                                 signed_body.masked_shingles,
+                                                 record.masked_shingles,
                                                  candidate_.masked_shingles);
       if (cm - c > options_.max_number_gap) continue;
       const double score = c + j;
       if (score > best_score || (score == best_score && ref < best_ref)) {
         best_score = score;
         best_ref = ref;
-        similarity = j;
+        d.similarity = j;
         std::swap(best_, candidate_);
       }
     }
-    if (best_score >= 0.0) result = status::near_duplicate;
+    if (best_score >= 0.0) d.result = status::near_duplicate;
     // Kept to three decimals, as written and as remembered (a redelivery repeats it exactly).
-    similarity = static_cast<double>(std::lround(similarity * 1000)) / 1000.0;
+    d.similarity = static_cast<double>(std::lround(d.similarity * 1000)) / 1000.0;
   }
-
-  const std::string_view story = result == status::unique ? id : std::string_view(best_.story_id);
+  d.story = d.result == status::unique ? id : std::string_view(best_.story_id);
   // An exact copy names the earliest identical body (always right for that pair, even if
   // that body was itself misjudged); a near copy names the first copy of its story.
-  const std::string_view target = result == status::duplicate ? std::string_view(best_.id) : story;
-  if (result != status::duplicate && !a.body.empty()) {
-    evicted += store_->insert(dedup_record{.id = id,
-                                           .story_id = story,
-                                           .arrival_ms = now,
-                                           .shingles = shingles,
-                                           .masked_shingles = signed_body.masked_shingles,
-                                           .body_key = body_key,
-                                           .url_key = url_key,
-                                           .similarity_milli = static_cast<uint16_t>(
-                                               std::lround(similarity * 1000)),
-                                           .signature = signature_,
-                                           .band_keys = signer_.band_keys()});
-  }
+  d.target = d.result == status::duplicate ? std::string_view(best_.id) : d.story;
+  return d;
+}
 
-  store_->add_lines(signer_.line_keys(), XXH3_64bits(story.data(), story.size()));
+bool dedup_processor::wait_for_store() {
+  store_up_.set(0);
+  store_failures_.inc();
+  if (options_.redis_options.on_unavailable == unavailable_policy::unknown) return false;
+  // pause: this article waits, and with it the input behind it (the runner stops taking
+  // more once its in-flight limits are reached; the consumer pauses).
+  std::this_thread::sleep_for(std::chrono::milliseconds(options_.redis_options.retry_ms));
+  return true;
+}
 
-  write_decision(a, result == status::unique ? "unique"
-                  : result == status::duplicate ? "duplicate"
-                                                : "near_duplicate",
-                 target, similarity, story);
-  if (evicted > 0) evictions_.inc(evicted);
-  entries_.set(static_cast<int64_t>(store_->size()));
+process_result dedup_processor::unknown(article& a, std::chrono::steady_clock::time_point started) {
+  unknown_.inc();
+  json_writer w = a.enrichment_member("dedup");
+  w.begin_object();
+  w.key("status").string("unknown");
+  w.key("duplicate_of").null();
+  w.key("similarity").null();
+  w.key("story_id").null();
+  w.end_object();
   observe(started);
-  if (result == status::unique) return verdict::next;
-  (result == status::duplicate ? exact_ : near_).inc();
-  return apply_policy(a);
+  return verdict::next;
 }
 
 process_result dedup_processor::redelivered(article& a, std::chrono::steady_clock::time_point started) {
@@ -206,7 +271,21 @@ std::unique_ptr<processor> make_dedup_processor(const YAML::Node& options, const
   dedup_options parsed = parse_dedup_options(options, path, errors, &context.effective_options);
   if (errors.all().size() != errors_before) return nullptr;
   std::shared_ptr<dedup_store> store;
-  if (!parsed.state_dir.empty() && !context.validate_only) {
+  if (parsed.redis && !context.validate_only) {
+    redis_dedup_store::options o{.redis = parsed.redis_options,
+                                 .num_hashes = parsed.num_hashes,
+                                 .shingle_words = parsed.shingle_words,
+                                 .bands = parsed.bands,
+                                 .furniture_stories = parsed.furniture_stories,
+                                 .max_entries = static_cast<uint64_t>(parsed.max_entries),
+                                 .window_ms = parsed.window_hours * 3'600'000};
+    try {
+      store = std::make_shared<redis_dedup_store>(o);
+    } catch (const dedup_state_error& e) {
+      errors.add(path + ".redis.key_prefix", e.what());
+      return nullptr;
+    }
+  } else if (!parsed.state_dir.empty() && !context.validate_only) {
     std::error_code ec;
     const std::filesystem::path dir =
         std::filesystem::weakly_canonical(context.base_dir / parsed.state_dir, ec);

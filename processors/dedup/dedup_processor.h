@@ -65,6 +65,14 @@ namespace newsflow {
 // Policies: mark (annotate only), drop (verdict::drop for duplicates of both kinds),
 // route (a.route = "duplicates").
 //
+// Shared store (store: redis): several instances decide against one memory. An article
+// is decided on one consistent read of it and remembered only if nothing its decision
+// depends on changed meanwhile; otherwise it is decided again (claim_races_total), so two
+// instances that get copies of one story at the same moment agree on one original. When
+// Redis cannot be reached, redis.on_unavailable says what happens: "unknown" writes
+// {"status": "unknown", "duplicate_of": null, "similarity": null, "story_id": null} and
+// remembers nothing; "pause" waits (retry_ms) until Redis answers, holding up the input.
+//
 // Redeliveries: an article whose `id` and body are those of a remembered article is that
 // article again (Kafka redelivers after a crash or a rebalance; a batch may be replayed on
 // kept state). It gets the decision it got the first time and changes nothing remembered,
@@ -86,6 +94,18 @@ class dedup_processor final : public processor {
   const dedup_store& store() const { return *store_; }
 
  private:
+  enum class status { unique, duplicate, near_duplicate, redelivered };
+  struct decision {
+    status result = status::unique;
+    double similarity = 0.0;
+    std::string_view story;   // the story's first id (points into the record or best_)
+    std::string_view target;  // duplicate_of
+  };
+  // A lookup's decision, from what the store answers (after fetch()).
+  decision decide(const article& a, const dedup_record& record);
+  // After a failed round trip: true if the policy is to wait and try again (it has waited).
+  bool wait_for_store();
+  process_result unknown(article& a, std::chrono::steady_clock::time_point started);
   process_result redelivered(article& a, std::chrono::steady_clock::time_point started);
   void write_decision(article& a, std::string_view status, std::string_view target,
                       double similarity, std::string_view story);
@@ -104,6 +124,11 @@ class dedup_processor final : public processor {
   gauge& entries_;
   counter& redelivered_;
   histogram& lookup_;
+  counter& unknown_;
+  counter& store_failures_;
+  counter& races_;
+  gauge& store_up_;
+  static constexpr uint32_t max_attempts = 8;  // decisions per article before giving up on claiming
 
   // Buffers reused from one article to the next.
   std::string canonical_url_;

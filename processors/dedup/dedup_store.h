@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,8 +40,16 @@ struct dedup_entry {
   std::vector<minhash_value> signature;
 };
 
-// The dedup index. Implementations: memory_dedup_store (in process) and rocksdb_dedup_store
-// (the same, journaled to disk and rebuilt at start-up); the processor sees only these calls.
+// A store's state cannot be used: a state directory that cannot be opened or holds another
+// format, a Redis key prefix holding entries made with other settings.
+class dedup_state_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The dedup index. Implementations: memory_dedup_store (in process), rocksdb_dedup_store
+// (the same, journaled to disk and rebuilt at start-up) and redis_dedup_store (in Redis,
+// shared by several instances); the processor sees only these calls.
 //
 // Keys: exact keys (body hash, canonical-URL hash) and LSH buckets: band i holds the
 // articles by their band key i (one MinHash row per band, keyed on the full minimum), so a
@@ -54,6 +63,28 @@ struct dedup_entry {
 class dedup_store : public line_classifier {
  public:
   ~dedup_store() override = default;
+
+  // One article's lookups go: fetch(), then find_body / find_url / candidates / read, then
+  // (unless it is an exact copy) claim(). An embedded store answers each call directly.
+  //
+  // fetch() reads at once what the article's lookups will ask for (body, URL and band keys
+  // of `as_unique`), for a store in another process; if nothing at all matches, such a
+  // store may remember `as_unique` right away (its decision can only be unique). False: the
+  // store cannot be reached (nothing is known about the article).
+  virtual bool fetch(const dedup_record& as_unique) {
+    (void)as_unique;
+    return true;
+  }
+  enum class claim_outcome {
+    remembered,   // the article is remembered (evicted counts what that pushed out)
+    raced,        // a shared store got a copy that the decision missed: fetch and decide again
+    unavailable,  // the store cannot be reached; nothing remembered
+  };
+  // Remembers the decided article (as insert()) unless the store has changed since fetch().
+  virtual claim_outcome claim(const dedup_record& record, size_t& evicted) {
+    evicted += insert(record);
+    return claim_outcome::remembered;
+  }
 
   // Page furniture: mark_furniture() (line_classifier), and counting an article's lines.
   virtual void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) = 0;

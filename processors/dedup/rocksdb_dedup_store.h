@@ -27,13 +27,6 @@ struct dedup_state_format {
   uint32_t furniture_stories = 0;
 };
 
-// Thrown by rocksdb_dedup_store's constructor: the directory cannot be opened (locked by
-// another process, not writable, corrupt) or holds state of another format.
-class dedup_state_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // The dedup index remembered across restarts: a memory_dedup_store (all lookups run there)
 // whose changes are journaled to a RocksDB database in `dir`, replayed into it at start-up.
 // Signatures (512 B of the ~0.85 KB an entry takes in memory) stay in the journal only:
@@ -66,7 +59,9 @@ class rocksdb_dedup_store final : public dedup_store {
   };
 
   // Opens (creating if needed) the state in `dir` and rebuilds the index from it; entries
-  // that arrived before `expire_before_ms` are forgotten right away. Throws dedup_state_error.
+  // that arrived before `expire_before_ms` are forgotten right away. Throws dedup_state_error
+  // when the directory cannot be opened (locked by another process, not writable, corrupt)
+  // or holds state of another format.
   rocksdb_dedup_store(const std::filesystem::path& dir, const options& o, int64_t expire_before_ms);
   // Writes a furniture snapshot and closes the database.
   ~rocksdb_dedup_store() override;

@@ -10,6 +10,8 @@
 
 #include "pipeline/metrics.h"
 #include "processors/dedup/memory_dedup_store.h"
+#include "processors/dedup/redis_dedup_store.h"
+#include "processors/dedup/tests/redis_test_server.h"
 
 namespace newsflow {
 namespace {
@@ -44,11 +46,37 @@ struct clock_stub {
   int64_t now = 1'000'000'000;
 };
 
-class DedupTest : public ::testing::Test {
+// Where dedup remembers: every behaviour below must hold for both.
+enum class store_kind { embedded, redis };
+
+// One redis-server for the test program, started on first use.
+testing::redis_test_server& shared_redis() {
+  static testing::redis_test_server server;
+  return server;
+}
+
+// A Redis store of its own (a fresh key prefix) with the processor's settings.
+std::shared_ptr<dedup_store> make_redis_store(const dedup_options& o) {
+  static int stores = 0;
+  redis_dedup_store::options r{.redis = {},
+                               .num_hashes = o.num_hashes,
+                               .shingle_words = o.shingle_words,
+                               .bands = o.bands,
+                               .furniture_stories = o.furniture_stories,
+                               .max_entries = static_cast<uint64_t>(o.max_entries),
+                               .window_ms = o.window_hours * 3'600'000};
+  r.redis.address = shared_redis().address();
+  r.redis.key_prefix = "test" + std::to_string(getpid()) + "-" + std::to_string(++stores);
+  return std::make_shared<redis_dedup_store>(r);
+}
+
+class DedupTest : public ::testing::TestWithParam<store_kind> {
  protected:
   std::unique_ptr<dedup_processor> make(dedup_options o = {}) {
     o.max_entries = max_entries;
-    return std::make_unique<dedup_processor>(o, metrics, nullptr, [this] { return clock.now; });
+    return std::make_unique<dedup_processor>(
+        o, metrics, GetParam() == store_kind::redis ? make_redis_store(o) : nullptr,
+        [this] { return clock.now; });
   }
 
   // Runs one article; returns the dedup member.
@@ -78,13 +106,13 @@ std::string unique_json(std::string_view id) {
          std::string(id) + "\"}";
 }
 
-TEST_F(DedupTest, FirstCopyIsUniqueWithItsOwnStory) {
+TEST_P(DedupTest, FirstCopyIsUniqueWithItsOwnStory) {
   auto p = make();
   EXPECT_EQ(run(*p, "a1", "https://one.example/rail", story), unique_json("a1"));
   EXPECT_EQ(run(*p, "b1", "https://one.example/tea", other_story), unique_json("b1"));
 }
 
-TEST_F(DedupTest, ExactDuplicateByBody) {
+TEST_P(DedupTest, ExactDuplicateByBody) {
   auto p = make();
   run(*p, "a1", "https://one.example/rail", story);
   EXPECT_EQ(run(*p, "a2", "https://two.example/other-path", story, "OTHER HEADLINE"),
@@ -93,7 +121,7 @@ TEST_F(DedupTest, ExactDuplicateByBody) {
   EXPECT_EQ(metrics.get_counter("newsflow_dedup_duplicates_total", "", {{"kind", "exact"}}).value(), 1u);
 }
 
-TEST_F(DedupTest, ExactDuplicateByCanonicalUrlWithSameBody) {
+TEST_P(DedupTest, ExactDuplicateByCanonicalUrlWithSameBody) {
   auto p = make();
   run(*p, "a1", "https://www.one.example/rail/", story);
   const std::string out =
@@ -101,14 +129,14 @@ TEST_F(DedupTest, ExactDuplicateByCanonicalUrlWithSameBody) {
   EXPECT_NE(out.find("\"status\":\"duplicate\",\"duplicate_of\":\"a1\""), std::string::npos) << out;
 }
 
-TEST_F(DedupTest, ReusedUrlWithAnotherStoryIsNotADuplicate) {
+TEST_P(DedupTest, ReusedUrlWithAnotherStoryIsNotADuplicate) {
   auto p = make();
   run(*p, "a1", "https://live.example/rolling-coverage", story);
   EXPECT_EQ(run(*p, "b1", "https://live.example/rolling-coverage?ref=homepage", other_story),
             unique_json("b1"));
 }
 
-TEST_F(DedupTest, UpdateAtTheSameUrlIsANearDuplicate) {
+TEST_P(DedupTest, UpdateAtTheSameUrlIsANearDuplicate) {
   auto p = make();
   run(*p, "a1", "https://one.example/rail", story);
   const std::string out = run(*p, "a2", "https://one.example/rail",
@@ -117,7 +145,7 @@ TEST_F(DedupTest, UpdateAtTheSameUrlIsANearDuplicate) {
   EXPECT_NE(out.find("\"status\":\"near_duplicate\",\"duplicate_of\":\"a1\""), std::string::npos) << out;
 }
 
-TEST_F(DedupTest, NearDuplicateWithOtherFurnitureAndHeadline) {
+TEST_P(DedupTest, NearDuplicateWithOtherFurnitureAndHeadline) {
   auto p = make();
   run(*p, "a1", "https://one.example/rail", story, "Portugal approves rail line");
   const std::string copy = "Home | World | Europe\n\nBy Ana Costa\n\n" + story +
@@ -130,7 +158,7 @@ TEST_F(DedupTest, NearDuplicateWithOtherFurnitureAndHeadline) {
   EXPECT_EQ(metrics.get_counter("newsflow_dedup_duplicates_total", "", {{"kind", "near"}}).value(), 1u);
 }
 
-TEST_F(DedupTest, NearDuplicateWithLightEdits) {
+TEST_P(DedupTest, NearDuplicateWithLightEdits) {
   auto p = make();
   run(*p, "a1", "", story);
   std::string edited = story;
@@ -141,7 +169,7 @@ TEST_F(DedupTest, NearDuplicateWithLightEdits) {
   EXPECT_NE(out.find("\"status\":\"near_duplicate\""), std::string::npos) << out;
 }
 
-TEST_F(DedupTest, TruncationAndEarlyVersionBothWays) {
+TEST_P(DedupTest, TruncationAndEarlyVersionBothWays) {
   auto p = make();
   const std::string head = story.substr(0, story.find("Local mayors")) + "Read more on our site.";
   run(*p, "a1", "", story);
@@ -155,7 +183,7 @@ TEST_F(DedupTest, TruncationAndEarlyVersionBothWays) {
   EXPECT_NE(out.find("\"status\":\"near_duplicate\",\"duplicate_of\":\"h1\""), std::string::npos) << out;
 }
 
-TEST_F(DedupTest, TemplateWithOtherNumbersAndNamesIsNotFlagged) {
+TEST_P(DedupTest, TemplateWithOtherNumbersAndNamesIsNotFlagged) {
   const std::string day1 =
       "NEW YORK 2026-03-02 -- The Dow Jones industrial average opened higher on Monday, lifted by "
       "Acme Corp, which gained 4 to 92.\n\nOther shares were mixed, following bonds.\n\n"
@@ -173,7 +201,7 @@ TEST_F(DedupTest, TemplateWithOtherNumbersAndNamesIsNotFlagged) {
   EXPECT_EQ(run(*p, "d2", "https://markets.example/open-2", day2), unique_json("d2"));
 }
 
-TEST_F(DedupTest, RecapQuotingAnEarlierStoryIsNotFlagged) {
+TEST_P(DedupTest, RecapQuotingAnEarlierStoryIsNotFlagged) {
   auto p = make();
   run(*p, "a1", "", story);
   const std::size_t cut = story.find("The opposition");
@@ -184,7 +212,7 @@ TEST_F(DedupTest, RecapQuotingAnEarlierStoryIsNotFlagged) {
   EXPECT_EQ(run(*p, "r1", "", recap), unique_json("r1"));
 }
 
-TEST_F(DedupTest, FurnitureSeenInSeveralStoriesIsLearnedAndIgnored) {
+TEST_P(DedupTest, FurnitureSeenInSeveralStoriesIsLearnedAndIgnored) {
   // A short story on a site whose header and footer are long: before the site's furniture is
   // known, a copy with other furniture shares too little; once the furniture lines have been
   // seen in four stories they are left out, and the copy is found.
@@ -228,7 +256,7 @@ TEST_F(DedupTest, FurnitureSeenInSeveralStoriesIsLearnedAndIgnored) {
   }
 }
 
-TEST_F(DedupTest, StoryIdStaysTheFirstCopyAcrossCopies) {
+TEST_P(DedupTest, StoryIdStaysTheFirstCopyAcrossCopies) {
   auto p = make();
   run(*p, "a1", "", story);
   run(*p, "a2", "", "Header line one\n\n" + story);
@@ -237,7 +265,7 @@ TEST_F(DedupTest, StoryIdStaysTheFirstCopyAcrossCopies) {
   EXPECT_NE(out.find("\"story_id\":\"a1\""), std::string::npos) << out;
 }
 
-TEST_F(DedupTest, IdDerivedFromCanonicalUrlOrBody) {
+TEST_P(DedupTest, IdDerivedFromCanonicalUrlOrBody) {
   auto p = make();
   const std::string first = run(*p, "", "https://www.one.example/rail/", story);
   const std::string again = run(*p, "", "http://one.example/rail", story);
@@ -253,7 +281,7 @@ TEST_F(DedupTest, IdDerivedFromCanonicalUrlOrBody) {
   EXPECT_NE(story_of(no_url), story_of(first));
 }
 
-TEST_F(DedupTest, ARedeliveredArticleGetsItsFirstDecisionAndIsNotRememberedTwice) {
+TEST_P(DedupTest, ARedeliveredArticleGetsItsFirstDecisionAndIsNotRememberedTwice) {
   auto p = make();
   const std::string near_copy = "From the wire desk.\n\n" + story.substr(0, story.size() * 4 / 5);
   const std::string a = run(*p, "a1", "https://one.example/rail", story);
@@ -273,7 +301,7 @@ TEST_F(DedupTest, ARedeliveredArticleGetsItsFirstDecisionAndIsNotRememberedTwice
   EXPECT_EQ(run(*p, "a1", "https://one.example/tea", other_story), unique_json("a1"));
 }
 
-TEST_F(DedupTest, EntriesExpireAfterTheWindow) {
+TEST_P(DedupTest, EntriesExpireAfterTheWindow) {
   dedup_options o;
   o.window_hours = 2;
   auto p = make(o);
@@ -285,7 +313,7 @@ TEST_F(DedupTest, EntriesExpireAfterTheWindow) {
   EXPECT_EQ(metrics.get_counter("newsflow_dedup_evictions_total", "").value(), 1u);
 }
 
-TEST_F(DedupTest, OldestEvictedAtTheCap) {
+TEST_P(DedupTest, OldestEvictedAtTheCap) {
   max_entries = 2;
   auto p = make();
   run(*p, "a1", "", story);
@@ -299,7 +327,7 @@ TEST_F(DedupTest, OldestEvictedAtTheCap) {
             std::string::npos);
 }
 
-TEST_F(DedupTest, PolicyDropAndRoute) {
+TEST_P(DedupTest, PolicyDropAndRoute) {
   dedup_options o;
   o.policy = dedup_policy::drop;
   auto p = make(o);
@@ -324,19 +352,25 @@ TEST_F(DedupTest, PolicyDropAndRoute) {
   EXPECT_EQ(last_route, "");
 }
 
-TEST_F(DedupTest, EmptyBodyIsUniqueAndNotRemembered) {
+TEST_P(DedupTest, EmptyBodyIsUniqueAndNotRemembered) {
   auto p = make();
   EXPECT_EQ(run(*p, "e1", "", ""), unique_json("e1"));
   EXPECT_EQ(run(*p, "e2", "", ""), unique_json("e2"));
   EXPECT_EQ(p->store().size(), 0u);
 }
 
-TEST_F(DedupTest, LookupLatencyObserved) {
+TEST_P(DedupTest, LookupLatencyObserved) {
   auto p = make();
   run(*p, "a1", "", story);
   EXPECT_EQ(metrics.get_histogram("newsflow_dedup_lookup_seconds", "").count(), 1u);
   EXPECT_EQ(p->order(), ordering::input_order);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, DedupTest,
+                         ::testing::Values(store_kind::embedded, store_kind::redis),
+                         [](const auto& info) {
+                           return info.param == store_kind::redis ? "Redis" : "Embedded";
+                         });
 
 TEST(MemoryDedupStore, CountsBytesAndForgetsInOrder) {
   memory_dedup_store s(128, 16, 10);

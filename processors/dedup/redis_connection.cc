@@ -1,0 +1,182 @@
+#include "processors/dedup/redis_connection.h"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace newsflow {
+
+redis_args& redis_args::add(uint64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  return add(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+redis_args& redis_args::add(int64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  return add(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+void redis_reply_deleter::operator()(redisReply* r) const { freeReplyObject(r); }
+
+namespace {
+
+timeval to_timeval(int64_t ms) {
+  return timeval{.tv_sec = static_cast<time_t>(ms / 1000),
+                 .tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000)};
+}
+
+}  // namespace
+
+redis_connection::redis_connection(const redis_store_options& options,
+                                   std::vector<std::string> scripts)
+    : options_(options), scripts_(std::move(scripts)) {}
+
+redis_connection::~redis_connection() {
+  if (context_) redisFree(context_);
+}
+
+void redis_connection::drop(std::string why) {
+  if (context_) {
+    redisFree(context_);
+    context_ = nullptr;
+  }
+  ++failures_;
+  if (why != last_error_) spdlog::warn("dedup: Redis at {}: {}", options_.address, why);
+  last_error_ = std::move(why);
+  next_attempt_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.retry_ms);
+}
+
+bool redis_connection::ensure_connected() {
+  if (context_) return true;
+  if (std::chrono::steady_clock::now() < next_attempt_) return false;
+  const timeval timeout = to_timeval(options_.timeout_ms);
+  const std::string_view address = options_.address;
+  if (address.starts_with("unix:")) {
+    context_ = redisConnectUnixWithTimeout(std::string(address.substr(5)).c_str(), timeout);
+  } else {
+    const size_t colon = address.rfind(':');
+    std::string host(address.substr(0, colon));
+    int port = 6379;
+    if (colon != std::string_view::npos) {
+      const std::string_view digits = address.substr(colon + 1);
+      std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    }
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    context_ = redisConnectWithTimeout(host.c_str(), port, timeout);
+  }
+  if (!context_) {
+    drop("cannot allocate a connection");
+    return false;
+  }
+  if (context_->err) {
+    drop(fmt::format("cannot connect: {}", context_->errstr));
+    return false;
+  }
+  redisSetTimeout(context_, timeout);
+  // A dead peer behind a silent network is noticed by the timeouts; keepalive (TCP only)
+  // also ends idle connections that a firewall dropped.
+  if (!address.starts_with("unix:") && redisEnableKeepAlive(context_) != REDIS_OK) {
+    drop(fmt::format("cannot enable keepalive: {}", context_->errstr));
+    return false;
+  }
+  if (!options_.password.empty()) {
+    scratch_.clear();
+    scratch_.add("AUTH");
+    if (!options_.username.empty()) scratch_.add(options_.username);
+    scratch_.add(options_.password);
+    if (!send(scratch_)) return fail_setup("AUTH");
+  }
+  if (options_.database != 0) {
+    scratch_.clear();
+    scratch_.add("SELECT").add(options_.database);
+    if (!send(scratch_)) return fail_setup("SELECT");
+  }
+  if (!load_scripts()) return fail_setup("SCRIPT LOAD");
+  ++generation_;
+  if (!last_error_.empty()) spdlog::info("dedup: Redis at {} reachable again", options_.address);
+  last_error_.clear();
+  return true;
+}
+
+bool redis_connection::fail_setup(std::string_view step) {
+  // An error reply (wrong password, no such database) leaves a connection that is no use.
+  if (context_) drop(fmt::format("{} failed: {}", step, last_error_));
+  return false;
+}
+
+bool redis_connection::load_scripts() {
+  shas_.clear();
+  for (const std::string& script : scripts_) {
+    scratch_.clear();
+    scratch_.add("SCRIPT").add("LOAD").add(script);
+    redis_reply r = send(scratch_);
+    if (!r) return false;
+    if (r->type != REDIS_REPLY_STRING) {
+      drop("SCRIPT LOAD did not answer a digest");
+      return false;
+    }
+    shas_.emplace_back(r->str, r->len);
+  }
+  return true;
+}
+
+redis_reply redis_connection::send(redis_args& args) {
+  args.argv_.clear();
+  args.lengths_.clear();
+  size_t begin = 0;
+  for (size_t end : args.ends_) {
+    args.argv_.push_back(args.bytes_.data() + begin);
+    args.lengths_.push_back(end - begin);
+    begin = end;
+  }
+  void* raw = nullptr;
+  if (redisAppendCommandArgv(context_, static_cast<int>(args.argv_.size()), args.argv_.data(),
+                             args.lengths_.data()) != REDIS_OK ||
+      redisGetReply(context_, &raw) != REDIS_OK) {
+    drop(fmt::format("connection lost: {}", context_->errstr[0] ? context_->errstr : "no reply"));
+    if (raw) freeReplyObject(raw);
+    return nullptr;
+  }
+  redis_reply reply(static_cast<redisReply*>(raw));
+  if (reply->type == REDIS_REPLY_ERROR) {
+    // An error reply leaves the connection usable; it fails this call only.
+    ++failures_;
+    const std::string_view error(reply->str, reply->len);
+    if (error != last_error_) spdlog::warn("dedup: Redis at {} answered an error: {}", options_.address, error);
+    last_error_.assign(error);
+    return nullptr;
+  }
+  return reply;
+}
+
+redis_reply redis_connection::command(redis_args& args) {
+  if (!ensure_connected()) return nullptr;
+  return send(args);
+}
+
+redis_reply redis_connection::eval(size_t script, size_t keys, redis_args& args) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!ensure_connected()) return nullptr;
+    scratch_.clear();
+    scratch_.add("EVALSHA").add(shas_.at(script)).add(static_cast<uint64_t>(keys));
+    // One buffer for the whole command: the caller's arguments follow the header.
+    size_t begin = 0;
+    for (size_t end : args.ends_) {
+      scratch_.add(std::string_view(args.bytes_).substr(begin, end - begin));
+      begin = end;
+    }
+    redis_reply r = send(scratch_);
+    if (r || !last_error_.starts_with("NOSCRIPT")) return r;
+    // The scripts were flushed (SCRIPT FLUSH, a failover): load them again and retry once.
+    if (!load_scripts()) return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace newsflow

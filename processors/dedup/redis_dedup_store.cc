@@ -1,0 +1,272 @@
+#include "processors/dedup/redis_dedup_store.h"
+
+#include <hiredis/hiredis.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "processors/dedup/redis_scripts.h"
+
+namespace newsflow {
+namespace {
+
+// Entry layout (little-endian), as the scripts read it:
+//   0 body key (8) | 8 URL key (8, 0 = none) | 16 band keys (4 x bands) |
+//   arrival ms (8) | shingles (4) | masked shingles (4) | similarity x1000 (2) |
+//   id length (2) | story id length (2) | id | story id | signature (2 x num_hashes)
+enum script : size_t { lookup_script, claim_script, format_script };
+constexpr uint32_t band_walk = 4;  // entries looked at per band key, as memory_dedup_store
+constexpr uint64_t fields_per_bucket = 48;  // Redis keeps hashes of <= 128 fields compact
+
+template <typename T>
+void put(std::string& out, T v) {
+  for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF));
+}
+
+template <typename T>
+T get(const char* p) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return static_cast<T>(v);
+}
+
+bool parse_ref(const redisReply& r, uint64_t& out) {
+  if (r.type == REDIS_REPLY_INTEGER) {
+    out = static_cast<uint64_t>(r.integer);
+    return true;
+  }
+  if (r.type != REDIS_REPLY_STRING) return false;
+  return std::from_chars(r.str, r.str + r.len, out).ec == std::errc{};
+}
+
+uint64_t integer_of(const redisReply& r) {
+  uint64_t v = 0;
+  return parse_ref(r, v) ? v : 0;
+}
+
+}  // namespace
+
+redis_dedup_store::redis_dedup_store(const options& o)
+    : options_(o),
+      base_("{" + o.redis.key_prefix + "}:"),
+      seq_key_(base_ + "seq"),
+      format_(fmt::format("newsflow-dedup 1 num_hashes={} shingle_words={} bands={} max_entries={}",
+                          o.num_hashes, o.shingle_words, o.bands, o.max_entries)),
+      band_buckets_(std::max<uint64_t>(1, o.max_entries * o.bands / fields_per_bucket)),
+      key_buckets_(std::max<uint64_t>(1, o.max_entries / fields_per_bucket)),
+      connection_(o.redis, {redis_scripts::lookup, redis_scripts::claim, redis_scripts::format}),
+      furniture_(o.furniture_stories) {
+  std::lock_guard lock(mutex_);
+  if (!check_format() && !format_error_.empty()) throw dedup_state_error(format_error_);
+  if (!connection_.connected())
+    spdlog::warn("dedup: Redis at {} not reachable yet ({}); on_unavailable applies until it is",
+                 o.redis.address, connection_.last_error());
+}
+
+bool redis_dedup_store::check_format() {
+  if (connection_.connected() && format_checked_ == connection_.generation()) return true;
+  args_.clear();
+  args_.add(base_ + "format").add(format_);
+  const redis_reply r = connection_.eval(format_script, 1, args_);
+  if (!r) return false;
+  if (r->type != REDIS_REPLY_STRING || std::string_view(r->str, r->len) != format_) {
+    const std::string held = r->type == REDIS_REPLY_STRING ? std::string(r->str, r->len) : "?";
+    format_error_ = fmt::format("Redis key prefix {} holds entries made with other settings "
+                                "({}; this instance: {}): use another key_prefix or the same settings",
+                                options_.redis.key_prefix, held, format_);
+    spdlog::error("dedup: {}", format_error_);
+    return false;
+  }
+  format_checked_ = connection_.generation();
+  format_error_.clear();
+  return true;
+}
+
+void redis_dedup_store::mark_furniture(std::span<const uint64_t> line_keys,
+                                       std::span<uint8_t> furniture) const {
+  std::lock_guard lock(mutex_);
+  furniture_.mark_furniture(line_keys, furniture);
+}
+
+void redis_dedup_store::add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) {
+  std::lock_guard lock(mutex_);
+  furniture_.add(line_keys, story_key);
+}
+
+void redis_dedup_store::encode(const dedup_record& r) {
+  entry_.clear();
+  put<uint64_t>(entry_, r.body_key);
+  put<uint64_t>(entry_, r.url_key);
+  for (uint32_t i = 0; i < options_.bands; ++i)
+    put<uint32_t>(entry_, i < r.band_keys.size() ? r.band_keys[i] : 0);
+  put<int64_t>(entry_, r.arrival_ms);
+  put<uint32_t>(entry_, r.shingles);
+  put<uint32_t>(entry_, r.masked_shingles);
+  put<uint16_t>(entry_, r.similarity_milli);
+  const std::string_view id = r.id.substr(0, 0xFFFF), story = r.story_id.substr(0, 0xFFFF);
+  put<uint16_t>(entry_, id.size());
+  put<uint16_t>(entry_, story.size());
+  entry_.append(id);
+  entry_.append(story);
+  const size_t length = 2 * size_t{options_.num_hashes};
+  for (size_t i = 0; i < length; ++i)
+    entry_.push_back(static_cast<char>(i < r.signature.size() ? r.signature[i] : 0));
+}
+
+bool redis_dedup_store::decode(const redisReply& ref, const redisReply& bytes, dedup_entry& out) const {
+  if (bytes.type != REDIS_REPLY_STRING || !parse_ref(ref, out.ref)) return false;
+  const size_t fixed = 16 + 4 * size_t{options_.bands} + 8 + 4 + 4 + 2 + 2 + 2;
+  const size_t length = 2 * size_t{options_.num_hashes};
+  if (bytes.len < fixed) return false;
+  const char* p = bytes.str + 16 + 4 * size_t{options_.bands};
+  out.arrival_ms = get<int64_t>(p);
+  out.shingles = get<uint32_t>(p + 8);
+  out.masked_shingles = get<uint32_t>(p + 12);
+  out.similarity_milli = get<uint16_t>(p + 16);
+  const size_t id_len = get<uint16_t>(p + 18), story_len = get<uint16_t>(p + 20);
+  if (bytes.len != fixed + id_len + story_len + length) return false;
+  p += 22;
+  out.id.assign(p, id_len);
+  out.story_id.assign(p + id_len, story_len);
+  const auto* sig = reinterpret_cast<const minhash_value*>(p + id_len + story_len);
+  out.signature.assign(sig, sig + length);
+  return true;
+}
+
+void redis_dedup_store::common_args(int64_t cutoff_ms, uint64_t arrival_ms) {
+  args_.clear();
+  args_.add(seq_key_)
+      .add(base_)
+      .add(band_buckets_)
+      .add(key_buckets_)
+      .add(uint64_t{band_walk})
+      .add(uint64_t{options_.bands})
+      .add(2 * options_.window_ms)
+      .add(cutoff_ms)
+      .add(entry_)
+      .add(arrival_ms)
+      .add(options_.max_entries);
+}
+
+bool redis_dedup_store::fetch(const dedup_record& as_unique) {
+  std::lock_guard lock(mutex_);
+  has_body_ = has_url_ = false;
+  candidate_count_ = 0;
+  claimed_ = 0;
+  if (!check_format()) return false;
+  encode(as_unique);
+  common_args(cutoff_ms_, static_cast<uint64_t>(as_unique.arrival_ms));
+  args_.add(std::string_view("1"));
+  const redis_reply r = connection_.eval(lookup_script, 1, args_);
+  if (!r) return false;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 8 || (r->elements - 8) % 2 != 0) {
+    spdlog::error("dedup: unexpected answer from the Redis lookup script");
+    return false;
+  }
+  redisReply** e = r->element;
+  horizon_ = integer_of(*e[0]);
+  if (e[1]->type != REDIS_REPLY_NIL) {
+    claimed_ = integer_of(*e[1]);
+    claimed_body_ = as_unique.body_key;
+  }
+  live_ = integer_of(*e[2]);
+  forgotten_ += integer_of(*e[3]);
+  has_body_ = e[4]->type != REDIS_REPLY_NIL && decode(*e[4], *e[5], body_);
+  has_url_ = e[6]->type != REDIS_REPLY_NIL && decode(*e[6], *e[7], url_);
+  const size_t n = (r->elements - 8) / 2;
+  if (candidates_.size() < n) candidates_.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    if (decode(*e[8 + 2 * i], *e[9 + 2 * i], candidates_[candidate_count_])) ++candidate_count_;
+  return true;
+}
+
+dedup_store::claim_outcome redis_dedup_store::claim(const dedup_record& record, size_t& evicted) {
+  std::lock_guard lock(mutex_);
+  if (claimed_ != 0 && claimed_body_ == record.body_key) {
+    claimed_ = 0;  // fetch() remembered it already: nothing matched
+    evicted += std::exchange(forgotten_, 0);
+    return claim_outcome::remembered;
+  }
+  encode(record);
+  common_args(cutoff_ms_, static_cast<uint64_t>(record.arrival_ms));
+  args_.add(horizon_);
+  const redis_reply r = connection_.eval(claim_script, 1, args_);
+  if (!r) return claim_outcome::unavailable;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) {
+    spdlog::error("dedup: unexpected answer from the Redis claim script");
+    return claim_outcome::unavailable;
+  }
+  if (r->element[0]->type == REDIS_REPLY_NIL) return claim_outcome::raced;
+  if (r->elements >= 3) {
+    live_ = integer_of(*r->element[1]);
+    forgotten_ += integer_of(*r->element[2]);
+  }
+  evicted += std::exchange(forgotten_, 0);
+  return claim_outcome::remembered;
+}
+
+bool redis_dedup_store::find_body(uint64_t, dedup_entry& out) {
+  std::lock_guard lock(mutex_);
+  if (!has_body_) return false;
+  out = body_;
+  return true;
+}
+
+bool redis_dedup_store::find_url(uint64_t, dedup_entry& out) {
+  std::lock_guard lock(mutex_);
+  if (!has_url_) return false;
+  out = url_;
+  return true;
+}
+
+void redis_dedup_store::candidates(std::span<const uint32_t>, std::vector<uint64_t>& refs) {
+  std::lock_guard lock(mutex_);
+  refs.clear();
+  for (size_t i = 0; i < candidate_count_; ++i) refs.push_back(candidates_[i].ref);
+}
+
+bool redis_dedup_store::read(uint64_t ref, dedup_entry& out) {
+  std::lock_guard lock(mutex_);
+  for (size_t i = 0; i < candidate_count_; ++i)
+    if (candidates_[i].ref == ref) {
+      out = candidates_[i];
+      return true;
+    }
+  if (has_url_ && url_.ref == ref) {
+    out = url_;
+    return true;
+  }
+  if (has_body_ && body_.ref == ref) {
+    out = body_;
+    return true;
+  }
+  return false;
+}
+
+size_t redis_dedup_store::insert(const dedup_record& record) {
+  size_t evicted = 0;
+  claim(record, evicted);
+  return evicted;
+}
+
+size_t redis_dedup_store::expire(int64_t cutoff_ms) {
+  std::lock_guard lock(mutex_);
+  cutoff_ms_ = cutoff_ms;
+  return std::exchange(forgotten_, 0);
+}
+
+size_t redis_dedup_store::size() const {
+  std::lock_guard lock(mutex_);
+  return live_;
+}
+
+size_t redis_dedup_store::memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  return furniture_.memory_bytes();
+}
+
+}  // namespace newsflow

@@ -1,0 +1,112 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "processors/dedup/dedup_options.h"
+#include "processors/dedup/dedup_store.h"
+#include "processors/dedup/furniture_table.h"
+#include "processors/dedup/redis_connection.h"
+
+namespace newsflow {
+
+// The dedup index in Redis, shared by every newsflowd instance pointed at the same Redis and
+// key prefix: a copy is found whichever instance saw the first one.
+//
+// One round trip per article in the common case: fetch() runs one script that expires what
+// the window forgot, reads the body and URL matches and the band candidates (with their
+// signatures), and, when nothing at all matches, remembers the article at once — the "first
+// copy" claim, atomic in Redis. An article with candidates takes a second round trip, claim(),
+// which remembers it unless a copy that its decision would have had to consider arrived
+// meanwhile from another instance; then the processor decides again on a fresh fetch.
+// So two instances racing on one story agree on one original (see redis_scripts.h).
+//
+// Layout and cost per remembered article in Redis (num_hashes 256, bands 16): the entry
+// (signature 512 B, keys 80 B, ids, counts: ~650 B with Redis's own overhead), its member
+// in the ordered set by arrival (~80 B), 16 band fields, a body and a URL field in small
+// bucketed hashes (~25 B each): ~1.2 KB (docs/operations.md, "Sizing Redis").
+//
+// Page furniture stays in the process (furniture_table): it is learned from each
+// instance's own share of the stream — site boilerplate recurs often enough that every
+// instance learns it — and needs no round trip.
+//
+// Thread-safe (one lock; dedup calls it from one thread at a time).
+class redis_dedup_store final : public dedup_store {
+ public:
+  struct options {
+    redis_store_options redis;
+    uint32_t num_hashes = 256;  // signature length is twice this (as written, numbers masked)
+    uint32_t shingle_words = 3;
+    uint32_t bands = 16;
+    uint32_t furniture_stories = 4;
+    uint64_t max_entries = 1'000'000;
+    int64_t window_ms = 168 * 3'600'000LL;
+  };
+
+  // Connects (if Redis is reachable now) and checks that the key prefix holds entries of
+  // the same settings; throws dedup_state_error if not. An unreachable Redis is not an
+  // error here: the processor's on_unavailable policy applies until it answers.
+  explicit redis_dedup_store(const options& o);
+
+  void mark_furniture(std::span<const uint64_t> line_keys,
+                      std::span<uint8_t> furniture) const override;
+  void add_lines(std::span<const uint64_t> line_keys, uint64_t story_key) override;
+
+  bool fetch(const dedup_record& as_unique) override;
+  claim_outcome claim(const dedup_record& record, size_t& evicted) override;
+
+  // Answered from what the last fetch() read.
+  bool find_body(uint64_t body_key, dedup_entry& out) override;
+  bool find_url(uint64_t url_key, dedup_entry& out) override;
+  void candidates(std::span<const uint32_t> band_keys, std::vector<uint64_t>& refs) override;
+  bool read(uint64_t ref, dedup_entry& out) override;
+
+  size_t insert(const dedup_record& record) override;
+  // Records the cutoff for the next round trip (Redis expires there); returns what the
+  // last round trips forgot.
+  size_t expire(int64_t cutoff_ms) override;
+  // Live entries in Redis as of the last round trip.
+  size_t size() const override;
+  // Bytes held in this process (the furniture table); Redis holds the index.
+  size_t memory_bytes() const override;
+
+  const std::string& last_error() const { return connection_.last_error(); }
+
+ private:
+  // Encodes `r` into entry_ (the layout the scripts read: see the .cc).
+  void encode(const dedup_record& r);
+  bool decode(const redisReply& ref, const redisReply& bytes, dedup_entry& out) const;
+  void common_args(int64_t cutoff_ms, uint64_t arrival_ms);
+  bool check_format();
+
+  const options options_;
+  const std::string base_;        // "{key_prefix}:"
+  const std::string seq_key_;
+  const std::string format_;      // the settings, as stored under base_ + "format"
+  const uint64_t band_buckets_;
+  const uint64_t key_buckets_;
+
+  mutable std::mutex mutex_;
+  redis_connection connection_;
+  uint64_t format_checked_ = 0;  // connection generation whose format was checked
+  std::string format_error_;     // the prefix holds entries of other settings
+  furniture_table furniture_;
+  redis_args args_;
+  std::string entry_;
+  int64_t cutoff_ms_ = 0;
+  size_t forgotten_ = 0;  // since the last expire()
+  size_t live_ = 0;
+
+  // What the last fetch() read.
+  uint64_t horizon_ = 0;
+  uint64_t claimed_ = 0;  // the article was remembered by fetch() itself (its ref)
+  uint64_t claimed_body_ = 0;
+  bool has_body_ = false, has_url_ = false;
+  dedup_entry body_, url_;
+  std::vector<dedup_entry> candidates_;
+  size_t candidate_count_ = 0;
+};
+
+}  // namespace newsflow
