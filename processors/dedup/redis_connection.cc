@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <csignal>
+#include <mutex>
 
 namespace newsflow {
 
@@ -35,7 +37,12 @@ timeval to_timeval(int64_t ms) {
 
 redis_connection::redis_connection(const redis_store_options& options,
                                    std::vector<std::string> scripts)
-    : options_(options), scripts_(std::move(scripts)) {}
+    : options_(options), scripts_(std::move(scripts)) {
+  // hiredis writes with write(2): a Redis that closed the connection must make that an
+  // error (EPIPE), not kill the process with SIGPIPE.
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
+}
 
 redis_connection::~redis_connection() {
   if (context_) redisFree(context_);

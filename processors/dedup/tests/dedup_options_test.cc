@@ -98,5 +98,50 @@ TEST(DedupOptions, FactoryRejectsBadOptions) {
   EXPECT_EQ(context.effective_options["policy"].as<std::string>(), "mark");
 }
 
+TEST(DedupOptions, RedisStoreOptions) {
+  config_errors errors;
+  YAML::Node effective;
+  const dedup_options o = parse_dedup_options(
+      YAML::Load("{store: redis, redis: {address: 'redis.internal:6380', username: nf, "
+                 "password: s3cret, database: 2, key_prefix: news-eu, timeout_ms: 250, "
+                 "on_unavailable: pause, retry_ms: 2000}}"),
+      "chain[1]", errors, &effective);
+  EXPECT_TRUE(errors.empty()) << errors.joined();
+  EXPECT_TRUE(o.redis);
+  EXPECT_EQ(o.redis_options.address, "redis.internal:6380");
+  EXPECT_EQ(o.redis_options.username, "nf");
+  EXPECT_EQ(o.redis_options.password, "s3cret");
+  EXPECT_EQ(o.redis_options.database, 2);
+  EXPECT_EQ(o.redis_options.key_prefix, "news-eu");
+  EXPECT_EQ(o.redis_options.timeout_ms, 250);
+  EXPECT_EQ(o.redis_options.on_unavailable, unavailable_policy::pause);
+  EXPECT_EQ(o.redis_options.retry_ms, 2000);
+  EXPECT_EQ(effective["store"].as<std::string>(), "redis");
+  EXPECT_EQ(effective["redis"]["password"].as<std::string>(), "(set)");  // never echoed
+  EXPECT_EQ(effective["redis"]["on_unavailable"].as<std::string>(), "pause");
+
+  const dedup_options d = parse_dedup_options(YAML::Load("{store: redis}"), "c", errors);
+  EXPECT_EQ(d.redis_options.address, "127.0.0.1:6379");
+  EXPECT_EQ(d.redis_options.key_prefix, "newsflow");
+  EXPECT_EQ(d.redis_options.on_unavailable, unavailable_policy::unknown);
+  EXPECT_FALSE(parse_dedup_options(YAML::Load("{type: dedup}"), "c", errors).redis);
+}
+
+TEST(DedupOptions, RedisMistakesAreReportedUnderTheirKeys) {
+  config_errors errors;
+  parse_dedup_options(YAML::Load("{store: redis, state_dir: state, redis: {timeout_ms: 0, "
+                                 "on_unavailable: wait, key_prefix: 'a{b}', adress: x}}"),
+                      "chain[1]", errors);
+  EXPECT_TRUE(has_error_starting(errors, "chain[1].redis.timeout_ms:")) << errors.joined();
+  EXPECT_TRUE(has_error_starting(errors, "chain[1].redis.on_unavailable:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[1].redis.key_prefix:"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[1].redis.adress"));
+  EXPECT_TRUE(has_error_starting(errors, "chain[1].state_dir: not used with store: redis"));
+  config_errors other;
+  parse_dedup_options(YAML::Load("{store: memcached, redis: {address: x}}"), "chain[1]", other);
+  EXPECT_TRUE(has_error_starting(other, "chain[1].store:")) << other.joined();
+  EXPECT_TRUE(has_error_starting(other, "chain[1].redis: only used with store: redis"));
+}
+
 }  // namespace
 }  // namespace newsflow

@@ -1,0 +1,256 @@
+#include "processors/dedup/redis_dedup_store.h"
+
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include <atomic>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "pipeline/metrics.h"
+#include "processors/dedup/dedup_processor.h"
+#include "processors/dedup/redis_connection.h"
+#include "processors/dedup/tests/redis_test_server.h"
+
+namespace newsflow {
+namespace {
+
+// A news-like text of `words` words, its own for each seed.
+std::string text_of(uint32_t seed, size_t words = 150) {
+  static const char* const vocabulary[] = {
+      "minister", "said", "on", "Monday", "the", "government", "would", "council", "vote",
+      "harbour", "bridge", "rail", "line", "tea", "harvest", "prices", "fell", "rose", "after",
+      "talks", "in", "Brussels", "Lisbon", "Nairobi", "farmers", "police", "court", "ruled",
+      "budget", "plan", "opposition", "argued", "money", "schools", "reopen", "museum", "club",
+      "signed", "goalkeeper", "election", "results", "showed", "a", "narrow", "lead", "for",
+      "mayor", "city", "river", "valley", "tunnel", "engineers", "expect", "delays", "until"};
+  std::mt19937 rng(seed);
+  std::string out;
+  for (size_t i = 0; i < words; ++i) {
+    out += vocabulary[rng() % std::size(vocabulary)];
+    out += (i % 25 == 24) ? ".\n\n" : " ";
+  }
+  return out;
+}
+
+struct harness {
+  explicit harness(std::string address, std::string prefix, redis_store_options r = {},
+                   uint64_t max_entries = 1000) {
+    r.address = std::move(address);
+    r.key_prefix = std::move(prefix);
+    options.redis = true;
+    options.redis_options = r;
+    options.max_entries = static_cast<int64_t>(max_entries);
+    store = std::make_shared<redis_dedup_store>(redis_dedup_store::options{
+        .redis = r, .max_entries = max_entries, .window_ms = options.window_hours * 3'600'000});
+    processor = std::make_unique<dedup_processor>(options, metrics, store);
+  }
+  harness(std::string address, std::string prefix, std::shared_ptr<dedup_store> s) {
+    options.redis = true;
+    options.redis_options.address = std::move(address);
+    options.redis_options.key_prefix = std::move(prefix);
+    processor = std::make_unique<dedup_processor>(options, metrics, std::move(s));
+  }
+
+  // The dedup member's status and duplicate_of, e.g. "near_duplicate a1" or "unique".
+  std::string run(const std::string& id, const std::string& url, const std::string& body) {
+    article a;
+    a.clear();
+    a.id.set(id);
+    if (!url.empty()) a.url.set(url);
+    a.body = body;
+    EXPECT_TRUE(processor->process(a).has_value());
+    const auto field = [&](const std::string& name) {
+      const size_t k = a.enrichment.find("\"" + name + "\":");
+      if (k == std::string::npos) return std::string("?");
+      const size_t v = k + name.size() + 3;
+      if (a.enrichment.compare(v, 4, "null") == 0) return std::string();
+      return a.enrichment.substr(v + 1, a.enrichment.find('"', v + 1) - v - 1);
+    };
+    const std::string status = field("status"), of = field("duplicate_of");
+    return of.empty() ? status : status + " " + of;
+  }
+
+  uint64_t counter(const std::string& name) { return metrics.get_counter(name, "").value(); }
+
+  dedup_options options;
+  metrics_registry metrics;
+  std::shared_ptr<redis_dedup_store> store;
+  std::unique_ptr<dedup_processor> processor;
+};
+
+// Runs `hook` once, just before the wrapped store's first claim: another instance acting
+// between this one's lookup and its claim.
+class claim_interceptor final : public dedup_store {
+ public:
+  claim_interceptor(std::shared_ptr<dedup_store> inner, std::function<void()> hook)
+      : inner_(std::move(inner)), hook_(std::move(hook)) {}
+  void mark_furniture(std::span<const uint64_t> l, std::span<uint8_t> f) const override {
+    inner_->mark_furniture(l, f);
+  }
+  void add_lines(std::span<const uint64_t> l, uint64_t s) override { inner_->add_lines(l, s); }
+  bool fetch(const dedup_record& r) override { return inner_->fetch(r); }
+  claim_outcome claim(const dedup_record& r, size_t& evicted) override {
+    if (hook_) std::exchange(hook_, nullptr)();
+    return inner_->claim(r, evicted);
+  }
+  bool find_body(uint64_t k, dedup_entry& e) override { return inner_->find_body(k, e); }
+  bool find_url(uint64_t k, dedup_entry& e) override { return inner_->find_url(k, e); }
+  void candidates(std::span<const uint32_t> b, std::vector<uint64_t>& r) override {
+    inner_->candidates(b, r);
+  }
+  bool read(uint64_t ref, dedup_entry& e) override { return inner_->read(ref, e); }
+  size_t insert(const dedup_record& r) override { return inner_->insert(r); }
+  size_t expire(int64_t c) override { return inner_->expire(c); }
+  size_t size() const override { return inner_->size(); }
+  size_t memory_bytes() const override { return inner_->memory_bytes(); }
+
+ private:
+  std::shared_ptr<dedup_store> inner_;
+  std::function<void()> hook_;
+};
+
+class RedisDedupStore : public ::testing::Test {
+ protected:
+  testing::redis_test_server server;
+};
+
+TEST_F(RedisDedupStore, TwoInstancesSeeEachOthersCopies) {
+  harness one(server.address(), "shared"), two(server.address(), "shared");
+  const std::string story = text_of(1), other = text_of(2);
+  EXPECT_EQ(one.run("a1", "https://one.example/a", story), "unique");
+  EXPECT_EQ(two.run("a2", "https://two.example/a", story), "duplicate a1");
+  EXPECT_EQ(two.run("b1", "https://two.example/b", other), "unique");
+  EXPECT_EQ(one.run("b2", "https://one.example/b", "Live: " + other + " More soon."), "near_duplicate b1");
+  // Another prefix is another memory.
+  harness three(server.address(), "elsewhere");
+  EXPECT_EQ(three.run("a3", "", story), "unique");
+}
+
+TEST_F(RedisDedupStore, InstancesRacingOnOneStoryAgreeOnOneOriginal) {
+  for (const bool exact : {true, false}) {
+    SCOPED_TRACE(exact ? "exact copies" : "near copies");
+    const std::string prefix = exact ? "race-exact" : "race-near";
+    const std::string story = text_of(10), copy = exact ? story : "From the wire: " + text_of(10, 140);
+    harness two(server.address(), prefix);
+    // Instance one's copy has a candidate (the page last seen at its URL, another story), so
+    // its lookup does not claim at once; instance two remembers its copy in between.
+    harness seed(server.address(), prefix);
+    EXPECT_EQ(seed.run("old", "https://one.example/live", text_of(11)), "unique");
+    redis_store_options r;
+    r.address = server.address();
+    r.key_prefix = prefix;
+    auto inner = std::make_shared<redis_dedup_store>(
+        redis_dedup_store::options{.redis = r, .max_entries = 1000});
+    auto intercepted = std::make_shared<claim_interceptor>(
+        inner, [&] { EXPECT_EQ(two.run("x2", "https://two.example/x", story), "unique"); });
+    harness one(server.address(), prefix, intercepted);
+    EXPECT_EQ(one.run("x1", "https://one.example/live", copy),
+              exact ? "duplicate x2" : "near_duplicate x2");
+    EXPECT_EQ(one.counter("newsflow_dedup_claim_races_total"), 1u);
+  }
+}
+
+TEST_F(RedisDedupStore, UnreachableWithUnknownPolicyPassesArticlesOnAndRecovers) {
+  redis_store_options r;
+  r.retry_ms = 20;
+  harness h(server.address(), "p", r);
+  const std::string story = text_of(20);
+  EXPECT_EQ(h.run("a1", "", story), "unique");
+  server.stop();
+  EXPECT_EQ(h.run("a2", "", story), "unknown");
+  EXPECT_EQ(h.run("a3", "", text_of(21)), "unknown");
+  EXPECT_EQ(h.counter("newsflow_dedup_unknown_total"), 2u);
+  EXPECT_GE(h.counter("newsflow_dedup_store_failures_total"), 2u);
+  EXPECT_EQ(h.metrics.get_gauge("newsflow_dedup_store_up", "").value(), 0);
+  // A new Redis (this one keeps nothing on disk): the daemon carries on without a restart.
+  server.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(h.run("a4", "", story), "unique");
+  EXPECT_EQ(h.run("a5", "", story), "duplicate a4");
+  EXPECT_EQ(h.metrics.get_gauge("newsflow_dedup_store_up", "").value(), 1);
+}
+
+TEST_F(RedisDedupStore, UnreachableWithPausePolicyWaitsForRedis) {
+  redis_store_options r;
+  r.retry_ms = 20;
+  r.on_unavailable = unavailable_policy::pause;
+  harness h(server.address(), "p", r);
+  const std::string story = text_of(30);
+  EXPECT_EQ(h.run("a1", "", story), "unique");
+  server.stop();
+  std::atomic<bool> done = false;
+  std::string decision;
+  std::thread waiting([&] {
+    decision = h.run("a2", "", text_of(31));
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(done);
+  server.start();
+  waiting.join();
+  EXPECT_EQ(decision, "unique");  // decided, not "unknown"
+  EXPECT_EQ(h.counter("newsflow_dedup_unknown_total"), 0u);
+  EXPECT_GE(h.counter("newsflow_dedup_store_failures_total"), 1u);
+}
+
+TEST_F(RedisDedupStore, APrefixHoldingOtherSettingsIsRefused) {
+  redis_store_options r;
+  r.address = server.address();
+  r.key_prefix = "settings";
+  redis_dedup_store first(redis_dedup_store::options{.redis = r, .num_hashes = 256});
+  try {
+    redis_dedup_store second(redis_dedup_store::options{.redis = r, .num_hashes = 128});
+    FAIL() << "a prefix with signatures of another length was accepted";
+  } catch (const dedup_state_error& e) {
+    EXPECT_NE(std::string(e.what()).find("other settings"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(RedisDedupStore, ForgottenEntriesLeaveNothingBehindInRedis) {
+  harness h(server.address(), "cap", {}, 20);
+  for (uint32_t i = 0; i < 100; ++i) {
+    const std::string n = std::to_string(i);  // (not "s" + to_string: GCC 12's -Wrestrict false alarm)
+    EXPECT_EQ(h.run(std::string("s").append(n), std::string("https://x.example/").append(n), text_of(100 + i)),
+              "unique");
+  }
+  EXPECT_EQ(h.store->size(), 20u);
+  EXPECT_EQ(h.counter("newsflow_dedup_evictions_total"), 80u);
+  // What the indexes still hold names only the 20 live entries.
+  redis_store_options r;
+  r.address = server.address();
+  redis_connection c(r, {});
+  redis_args args;
+  const auto run = [&](std::initializer_list<std::string_view> words) {
+    args.clear();
+    for (std::string_view w : words) args.add(w);
+    redis_reply reply = c.command(args);
+    EXPECT_TRUE(reply);
+    return reply;
+  };
+  std::set<std::string> live;
+  const redis_reply members = run({"ZRANGE", "{cap}:z", "0", "-1"});
+  for (size_t i = 0; i < members->elements; ++i) live.emplace(members->element[i]->str, members->element[i]->len);
+  EXPECT_EQ(live.size(), 20u);
+  EXPECT_EQ(run({"KEYS", "{cap}:e:*"})->elements, 20u);
+  for (const char* index : {"b", "u", "k"}) {
+    SCOPED_TRACE(index);
+    size_t named = 0;
+    const redis_reply keys = run({"KEYS", std::string("{cap}:") + index + ":*"});
+    for (size_t i = 0; i < keys->elements; ++i) {
+      const redis_reply values = run({"HVALS", std::string_view(keys->element[i]->str, keys->element[i]->len)});
+      for (size_t j = 0; j < values->elements; ++j) {
+        std::istringstream refs(std::string(values->element[j]->str, values->element[j]->len));
+        for (std::string ref; refs >> ref; ++named) EXPECT_TRUE(live.contains(ref)) << ref;
+      }
+    }
+    // Each live entry once per body, URL and band (a band list keeps the newest 4 per key).
+    if (std::string_view(index) == "k") EXPECT_EQ(named, 20u * 16); else EXPECT_EQ(named, 20u);
+  }
+}
+
+}  // namespace
+}  // namespace newsflow
