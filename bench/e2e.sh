@@ -15,6 +15,8 @@
 #   full          normalize, langid, dedup, entities; 2 workers; full load
 #   full-50%      the same at half the median rate of `full` (a rate-limited producer)
 #   full-1w       the full chain with 1 worker, full load (scaling with cores)
+#   full-redis    the full chain, 2 workers, full load, dedup in Redis (store: redis): a
+#                 redis-server of the run's own on 127.0.0.1 (not in the default list)
 #
 # Prints one JSON line per run and a table of medians, with full/passthrough and 2 workers/1
 # worker ratios. Peak RSS is the daemon's VmHWM. Work files go to $OUT_DIR (default: a
@@ -54,11 +56,12 @@ if [ -n "${OUT_DIR:-}" ]; then
 else
   work="$(mktemp -d)"
 fi
-broker_pid="" daemon_pid=""
+broker_pid="" daemon_pid="" redis_pid=""
 stop_all() {
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null || true
   [ -n "$broker_pid" ] && kill -TERM "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
-  daemon_pid="" broker_pid=""
+  [ -n "$redis_pid" ] && kill -TERM "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null || true
+  daemon_pid="" broker_pid="" redis_pid=""
 }
 trap 'stop_all; [ -z "${OUT_DIR:-}" ] && rm -rf "$work"' EXIT
 
@@ -94,9 +97,24 @@ chain:
     aliases: $models/entity-aliases.tsv
 YAML
 
-# run CONFIG WORKERS RATE: one measured run; prints e2e_load's JSON with the peak RSS added.
+redis_port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+sed -e "s|^  - dedup$|  - {type: dedup, store: redis, redis: {address: '127.0.0.1:$redis_port'}}|" \
+  "$work/full.yaml" > "$work/full-redis.yaml"
+
+# run CONFIG WORKERS RATE: one measured run; prints e2e_load's JSON with the peak RSS added
+# (and, with Redis, Redis's memory per remembered article).
 run() {
-  local config="$1" workers="$2" rate="$3" bootstrap="" result rss
+  local config="$1" workers="$2" rate="$3" bootstrap="" result rss redis_fields=""
+  if [ "$config" = "$work/full-redis.yaml" ]; then
+    command -v redis-server >/dev/null || { echo "e2e.sh: full-redis needs redis-server" >&2; exit 2; }
+    redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+      --dir "$work" --logfile "$work/redis.log" &
+    redis_pid=$!
+    for _ in $(seq 100); do
+      [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ] && break
+      sleep 0.1
+    done
+  fi
   "$newsflowd" devbroker --topics articles:8,articles.enriched:8,articles.dlq:2 \
     > "$work/broker.out" 2> "$work/broker.log" &
   broker_pid=$!
@@ -120,8 +138,15 @@ run() {
     exit 1
   fi
   rss="$(awk '/^VmHWM:/ {print $2}' "/proc/$daemon_pid/status")"
+  if [ -n "$redis_pid" ]; then
+    local used entries
+    used="$(redis-cli -p "$redis_port" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
+    entries="$(redis-cli -p "$redis_port" zcard '{newsflow}:z')"
+    redis_fields=", \"redis_used_mb\": $(( used / 1048576 )), \"redis_entries\": $entries"
+    redis_fields+=", \"redis_bytes_per_entry\": $(( entries > 0 ? used / entries : 0 ))"
+  fi
   stop_all
-  echo "${result%\}}, \"peak_rss_mb\": $(( rss / 1024 ))}"
+  echo "${result%\}}, \"peak_rss_mb\": $(( rss / 1024 ))$redis_fields}"
 }
 
 median_of() {  # median_of FIELD < JSON lines
@@ -139,6 +164,7 @@ for scenario in $scenarios; do
       [ -n "$full_rate" ] || { echo "e2e.sh: full-50% needs the full scenario first" >&2; exit 2; }
       config="$work/full.yaml" workers=2 rate="$("$python" -c "print(round($full_rate / 2))")" ;;
     full-1w) config="$work/full.yaml" workers=1 rate=0 ;;
+    full-redis) config="$work/full-redis.yaml" workers=2 rate=0 ;;
     *) echo "e2e.sh: unknown scenario $scenario" >&2; exit 2 ;;
   esac
   for i in $(seq "$runs"); do
@@ -165,6 +191,11 @@ for name, rs in by.items():
         med(rs, "p99_ms"), med(rs, "p999_ms"), med(rs, "peak_rss_mb")))
 if "full" in by and "passthrough" in by:
     print("full / passthrough: %.2f" % (med(by["full"], "articles_per_s") / med(by["passthrough"], "articles_per_s")))
+if "full" in by and "full-redis" in by:
+    print("Redis store / embedded store: %.2f (Redis: %d MB for %d entries, %d bytes each)" % (
+        med(by["full-redis"], "articles_per_s") / med(by["full"], "articles_per_s"),
+        med(by["full-redis"], "redis_used_mb"), med(by["full-redis"], "redis_entries"),
+        med(by["full-redis"], "redis_bytes_per_entry")))
 if "full" in by and "full-1w" in by:
     print("2 workers / 1 worker: %.2f" % (med(by["full"], "articles_per_s") / med(by["full-1w"], "articles_per_s")))
 EOF

@@ -62,9 +62,6 @@ dedup_processor::dedup_processor(const dedup_options& options, metrics_registry&
                                    "(Redis) could not be reached")),
       store_failures_(metrics.get_counter("newsflow_dedup_store_failures_total",
                                           "Round trips to the shared store (Redis) that failed")),
-      races_(metrics.get_counter("newsflow_dedup_claim_races_total",
-                                 "Decisions taken again because another instance remembered a "
-                                 "copy of the same story meanwhile")),
       store_up_(metrics.get_gauge("newsflow_dedup_store_up",
                                   "1 while the dedup store answers, 0 after a failed round trip")) {
   store_up_.set(1);
@@ -104,30 +101,16 @@ process_result dedup_processor::process(article& a) {
                       .signature = signature_,
                       .band_keys = signer_.band_keys()};
 
-  decision d;
-  for (uint32_t attempt = 1;; ++attempt) {
-    if (!a.body.empty() && !store_->fetch(record)) {
-      if (!wait_for_store()) return unknown(a, started);
-      continue;
-    }
-    d = decide(a, record);
-    if (d.result == status::redelivered) return redelivered(a, started);
-    if (d.result == status::duplicate || a.body.empty()) break;
+  while (!a.body.empty() && !store_->fetch(record))
+    if (!wait_for_store()) return unknown(a, started);
+  const decision d = decide(a, record);
+  if (d.result == status::redelivered) return redelivered(a, started);
+  if (d.result != status::duplicate && !a.body.empty()) {
     // Remembered with its decision; an exact copy is not (its body already is).
     record.story_id = d.story;
     record.similarity_milli = static_cast<uint16_t>(std::lround(d.similarity * 1000));
-    const auto outcome = store_->claim(record, evicted);
-    if (outcome == dedup_store::claim_outcome::remembered) break;
-    if (outcome == dedup_store::claim_outcome::unavailable) {
+    while (store_->claim(record, evicted) == dedup_store::claim_outcome::unavailable)
       if (!wait_for_store()) return unknown(a, started);
-      continue;
-    }
-    // Another instance remembered a copy of this story since the fetch: decide again.
-    races_.inc();
-    if (attempt == max_attempts) {
-      spdlog::warn("dedup: {} decided without being remembered after {} races", id, attempt);
-      break;
-    }
   }
   store_up_.set(1);
 

@@ -65,13 +65,13 @@ namespace newsflow {
 // Policies: mark (annotate only), drop (verdict::drop for duplicates of both kinds),
 // route (a.route = "duplicates").
 //
-// Shared store (store: redis): several instances decide against one memory. An article
-// is decided on one consistent read of it and remembered only if nothing its decision
-// depends on changed meanwhile; otherwise it is decided again (claim_races_total), so two
-// instances that get copies of one story at the same moment agree on one original. When
-// Redis cannot be reached, redis.on_unavailable says what happens: "unknown" writes
-// {"status": "unknown", "duplicate_of": null, "similarity": null, "story_id": null} and
-// remembers nothing; "pause" waits (retry_ms) until Redis answers, holding up the input.
+// Shared store (store: redis): several instances decide against one memory; an article's
+// lookup and the claim of its story's first copy are one atomic step in Redis, so two
+// instances that get copies of one story at the same moment agree on one original (see
+// redis_dedup_store). When Redis cannot be reached, redis.on_unavailable says what
+// happens: "unknown" writes {"status": "unknown", "duplicate_of": null, "similarity":
+// null, "story_id": null} and remembers nothing; "pause" waits (retry_ms) until Redis
+// answers, holding up the input behind the article.
 //
 // Redeliveries: an article whose `id` and body are those of a remembered article is that
 // article again (Kafka redelivers after a crash or a rebalance; a batch may be replayed on
@@ -126,9 +126,7 @@ class dedup_processor final : public processor {
   histogram& lookup_;
   counter& unknown_;
   counter& store_failures_;
-  counter& races_;
   gauge& store_up_;
-  static constexpr uint32_t max_attempts = 8;  // decisions per article before giving up on claiming
 
   // Buffers reused from one article to the next.
   std::string canonical_url_;

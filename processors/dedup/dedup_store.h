@@ -68,19 +68,18 @@ class dedup_store : public line_classifier {
   // (unless it is an exact copy) claim(). An embedded store answers each call directly.
   //
   // fetch() reads at once what the article's lookups will ask for (body, URL and band keys
-  // of `as_unique`), for a store in another process; if nothing at all matches, such a
-  // store may remember `as_unique` right away (its decision can only be unique). False: the
-  // store cannot be reached (nothing is known about the article).
+  // of `as_unique`), for a store in another process; such a store may also remember the
+  // article right away as `as_unique` unless its body matches (then claim() writes the
+  // final decision). False: the store cannot be reached (nothing is known about the article).
   virtual bool fetch(const dedup_record& as_unique) {
     (void)as_unique;
     return true;
   }
   enum class claim_outcome {
     remembered,   // the article is remembered (evicted counts what that pushed out)
-    raced,        // a shared store got a copy that the decision missed: fetch and decide again
-    unavailable,  // the store cannot be reached; nothing remembered
+    unavailable,  // the store cannot be reached; its decision may not be remembered
   };
-  // Remembers the decided article (as insert()) unless the store has changed since fetch().
+  // Remembers the decided article (as insert() does).
   virtual claim_outcome claim(const dedup_record& record, size_t& evicted) {
     evicted += insert(record);
     return claim_outcome::remembered;

@@ -18,7 +18,7 @@ namespace {
 //   0 body key (8) | 8 URL key (8, 0 = none) | 16 band keys (4 x bands) |
 //   arrival ms (8) | shingles (4) | masked shingles (4) | similarity x1000 (2) |
 //   id length (2) | story id length (2) | id | story id | signature (2 x num_hashes)
-enum script : size_t { lookup_script, claim_script, format_script };
+enum script : size_t { lookup_script, format_script };
 constexpr uint32_t band_walk = 4;  // entries looked at per band key, as memory_dedup_store
 constexpr uint64_t fields_per_bucket = 48;  // Redis keeps hashes of <= 128 fields compact
 
@@ -58,7 +58,7 @@ redis_dedup_store::redis_dedup_store(const options& o)
                           o.num_hashes, o.shingle_words, o.bands, o.max_entries)),
       band_buckets_(std::max<uint64_t>(1, o.max_entries * o.bands / fields_per_bucket)),
       key_buckets_(std::max<uint64_t>(1, o.max_entries / fields_per_bucket)),
-      connection_(o.redis, {redis_scripts::lookup, redis_scripts::claim, redis_scripts::format}),
+      connection_(o.redis, {redis_scripts::lookup, redis_scripts::format}),
       furniture_(o.furniture_stories) {
   std::lock_guard lock(mutex_);
   if (!check_format() && !format_error_.empty()) throw dedup_state_error(format_error_);
@@ -150,6 +150,22 @@ void redis_dedup_store::common_args(int64_t cutoff_ms, uint64_t arrival_ms) {
       .add(entry_)
       .add(arrival_ms)
       .add(options_.max_entries);
+  // The article's buckets and band fields, as the scripts' key_slot and band_slot make them.
+  const auto bucket = [&](std::string_view kind, uint64_t n) {
+    slot_.assign(base_).append(kind);
+    char digits[24];
+    slot_.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+    args_.add(slot_);
+  };
+  const char* keys = entry_.data();
+  bucket("b:", get<uint32_t>(keys) % key_buckets_);
+  bucket("u:", get<uint32_t>(keys + 8) % key_buckets_);
+  for (uint32_t i = 0; i < options_.bands; ++i) {
+    const uint32_t band_key = get<uint32_t>(keys + 16 + 4 * i);
+    bucket("k:", (uint64_t{band_key} + uint64_t{i} * 40503) % band_buckets_);
+    slot_.assign(1, static_cast<char>(i)).append(keys + 16 + 4 * i, 4);
+    args_.add(slot_);
+  }
 }
 
 bool redis_dedup_store::fetch(const dedup_record& as_unique) {
@@ -160,52 +176,40 @@ bool redis_dedup_store::fetch(const dedup_record& as_unique) {
   if (!check_format()) return false;
   encode(as_unique);
   common_args(cutoff_ms_, static_cast<uint64_t>(as_unique.arrival_ms));
-  args_.add(std::string_view("1"));
   const redis_reply r = connection_.eval(lookup_script, 1, args_);
   if (!r) return false;
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 8 || (r->elements - 8) % 2 != 0) {
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 7 || (r->elements - 7) % 2 != 0) {
     spdlog::error("dedup: unexpected answer from the Redis lookup script");
     return false;
   }
   redisReply** e = r->element;
-  horizon_ = integer_of(*e[0]);
-  if (e[1]->type != REDIS_REPLY_NIL) {
-    claimed_ = integer_of(*e[1]);
-    claimed_body_ = as_unique.body_key;
-  }
-  live_ = integer_of(*e[2]);
-  forgotten_ += integer_of(*e[3]);
-  has_body_ = e[4]->type != REDIS_REPLY_NIL && decode(*e[4], *e[5], body_);
-  has_url_ = e[6]->type != REDIS_REPLY_NIL && decode(*e[6], *e[7], url_);
-  const size_t n = (r->elements - 8) / 2;
+  if (e[0]->type != REDIS_REPLY_NIL) claimed_ = integer_of(*e[0]);
+  live_ = integer_of(*e[1]);
+  forgotten_ += integer_of(*e[2]);
+  has_body_ = e[3]->type != REDIS_REPLY_NIL && decode(*e[3], *e[4], body_);
+  has_url_ = e[5]->type != REDIS_REPLY_NIL && decode(*e[5], *e[6], url_);
+  const size_t n = (r->elements - 7) / 2;
   if (candidates_.size() < n) candidates_.resize(n);
   for (size_t i = 0; i < n; ++i)
-    if (decode(*e[8 + 2 * i], *e[9 + 2 * i], candidates_[candidate_count_])) ++candidate_count_;
+    if (decode(*e[7 + 2 * i], *e[8 + 2 * i], candidates_[candidate_count_])) ++candidate_count_;
   return true;
 }
 
 dedup_store::claim_outcome redis_dedup_store::claim(const dedup_record& record, size_t& evicted) {
   std::lock_guard lock(mutex_);
-  if (claimed_ != 0 && claimed_body_ == record.body_key) {
-    claimed_ = 0;  // fetch() remembered it already: nothing matched
-    evicted += std::exchange(forgotten_, 0);
+  evicted += std::exchange(forgotten_, 0);
+  // The lookup remembered it as unique; a near copy's entry gets its decision (story and
+  // similarity), so later copies and redeliveries read it. An entry forgotten meanwhile
+  // (a restarted Redis) stays forgotten: XX.
+  if (claimed_ == 0 || (record.story_id == record.id && record.similarity_milli == 0)) {
+    claimed_ = 0;
     return claim_outcome::remembered;
   }
   encode(record);
-  common_args(cutoff_ms_, static_cast<uint64_t>(record.arrival_ms));
-  args_.add(horizon_);
-  const redis_reply r = connection_.eval(claim_script, 1, args_);
-  if (!r) return claim_outcome::unavailable;
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) {
-    spdlog::error("dedup: unexpected answer from the Redis claim script");
-    return claim_outcome::unavailable;
-  }
-  if (r->element[0]->type == REDIS_REPLY_NIL) return claim_outcome::raced;
-  if (r->elements >= 3) {
-    live_ = integer_of(*r->element[1]);
-    forgotten_ += integer_of(*r->element[2]);
-  }
-  evicted += std::exchange(forgotten_, 0);
+  args_.clear();
+  args_.add("SET").add(base_ + "e:" + std::to_string(claimed_)).add(entry_).add("XX").add("KEEPTTL");
+  if (!connection_.command(args_)) return claim_outcome::unavailable;  // claimed_ kept: retry
+  claimed_ = 0;
   return claim_outcome::remembered;
 }
 

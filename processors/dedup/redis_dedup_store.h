@@ -15,13 +15,16 @@ namespace newsflow {
 // The dedup index in Redis, shared by every newsflowd instance pointed at the same Redis and
 // key prefix: a copy is found whichever instance saw the first one.
 //
-// One round trip per article in the common case: fetch() runs one script that expires what
-// the window forgot, reads the body and URL matches and the band candidates (with their
-// signatures), and, when nothing at all matches, remembers the article at once — the "first
-// copy" claim, atomic in Redis. An article with candidates takes a second round trip, claim(),
-// which remembers it unless a copy that its decision would have had to consider arrived
-// meanwhile from another instance; then the processor decides again on a fresh fetch.
-// So two instances racing on one story agree on one original (see redis_scripts.h).
+// One round trip per article: fetch() runs one script that expires what the window forgot,
+// reads the body and URL matches and the band candidates (with their signatures), and,
+// unless the body matches (an exact copy), remembers the article at once, as unique. That
+// is the "first copy" claim: atomic in Redis, so of two instances racing on one story the
+// first lookup is the original and the other finds it. A near copy takes a second round
+// trip, claim(), which writes its decision (story, similarity) into its entry.
+// What a lookup may miss: copies of one story that several instances look up within the
+// same moment, while an earlier original exists, each see the other's entry as unique
+// until its decision is written (one round trip); the later one may then name that copy
+// as its story instead of the original. Its status (near_duplicate) is right either way.
 //
 // Layout and cost per remembered article in Redis (num_hashes 256, bands 16): the entry
 // (signature 512 B, keys 80 B, ids, counts: ~650 B with Redis's own overhead), its member
@@ -95,14 +98,13 @@ class redis_dedup_store final : public dedup_store {
   furniture_table furniture_;
   redis_args args_;
   std::string entry_;
+  std::string slot_;  // common_args() scratch
   int64_t cutoff_ms_ = 0;
   size_t forgotten_ = 0;  // since the last expire()
   size_t live_ = 0;
 
   // What the last fetch() read.
-  uint64_t horizon_ = 0;
-  uint64_t claimed_ = 0;  // the article was remembered by fetch() itself (its ref)
-  uint64_t claimed_body_ = 0;
+  uint64_t claimed_ = 0;  // the entry fetch() remembered the article as (0: an exact copy)
   bool has_body_ = false, has_url_ = false;
   dedup_entry body_, url_;
   std::vector<dedup_entry> candidates_;

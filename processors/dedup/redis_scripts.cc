@@ -7,7 +7,7 @@ namespace {
 const std::string prelude = R"lua(
 local base, nbb, nkb = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local walk, bands, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-local cutoff, entry, arrival, max_entries = tonumber(ARGV[7]), ARGV[8], ARGV[9], tonumber(ARGV[10])
+local entry, arrival, max_entries = ARGV[8], ARGV[9], tonumber(ARGV[10])
 local z = base .. 'z'
 local no_url = '\0\0\0\0\0\0\0\0'
 
@@ -23,11 +23,14 @@ local function key_slot(kind, k8)
   return base .. kind .. (u32(k8, 1) % nkb), k8
 end
 local function band_key(e, i) return string.sub(e, 17 + 4 * i, 20 + 4 * i) end
+-- The article's own slots, worked out by the client (ARGV[11..]): the same as above.
+local body_h, body_f, url_h, url_f = ARGV[11], string.sub(entry, 1, 8), ARGV[12], string.sub(entry, 9, 16)
+local function own_band(i) return ARGV[13 + 2 * i], ARGV[14 + 2 * i] end
 
-local function live(ref)
+-- An index names live entries only: forget() takes an entry out of every index, and
+-- expire() has forgotten what the window no longer holds before anything is read.
+local function entry_of(ref)
   if not ref then return false end
-  local s = redis.call('ZSCORE', z, ref)
-  if not s or tonumber(s) < cutoff then return false end
   return redis.call('GET', base .. 'e:' .. ref)
 end
 
@@ -64,45 +67,44 @@ local function expire()
   return #old
 end
 
--- Remembers `entry`; returns its ref and how many of the oldest the cap pushed out.
-local function remember()
+-- Remembers `entry` (its body has no live entry); returns its ref, how many of the oldest
+-- the cap pushed out and how many are live. `lists`: its band lists as just read.
+local function remember(lists)
   local ref = tostring(redis.call('INCR', KEYS[1]))
   redis.call('SET', base .. 'e:' .. ref, entry, 'PX', ttl)
   redis.call('ZADD', z, arrival, ref)
-  local h, f = key_slot('b:', string.sub(entry, 1, 8))
-  local first = redis.call('HGET', h, f)
-  if not first or not redis.call('ZSCORE', z, first) then
-    redis.call('HSET', h, f, ref)  -- the earliest live copy stays the target
-    redis.call('PEXPIRE', h, ttl)
+  redis.call('HSET', body_h, body_f, ref)  -- later exact copies name this, the earliest
+  if url_f ~= no_url then
+    redis.call('HSET', url_h, url_f, ref)  -- the latest page at a URL
   end
-  if string.sub(entry, 9, 16) ~= no_url then
-    h, f = key_slot('u:', string.sub(entry, 9, 16))
-    redis.call('HSET', h, f, ref)  -- the latest page at a URL
-    redis.call('PEXPIRE', h, ttl)
-  end
+  -- Band lists name live entries only (forget() takes entries out), newest first.
   for i = 0, bands - 1 do
-    h, f = band_slot(i, band_key(entry, i))
-    local list = redis.call('HGET', h, f)
-    local kept = {ref}
+    local h, f = own_band(i)
+    local list = lists[i]
     if list then
-      for r in string.gmatch(list, '%d+') do
-        if #kept >= walk then break end
-        if redis.call('ZSCORE', z, r) then kept[#kept + 1] = r end
+      local cut = 0
+      for _ = 1, walk - 1 do
+        cut = string.find(list, ' ', cut + 1, true)
+        if not cut then break end
       end
+      redis.call('HSET', h, f, cut and (ref .. ' ' .. string.sub(list, 1, cut - 1)) or (ref .. ' ' .. list))
+    else
+      redis.call('HSET', h, f, ref)
     end
-    redis.call('HSET', h, f, table.concat(kept, ' '))
-    redis.call('PEXPIRE', h, ttl)
   end
   local forgotten = 0
-  local over = redis.call('ZCARD', z) - max_entries
-  if over > 0 then
-    local gone = redis.call('ZPOPMIN', z, over)
+  local live = redis.call('ZCARD', z)
+  if live > max_entries then
+    local gone = redis.call('ZPOPMIN', z, live - max_entries)
     for j = 1, #gone, 2 do forget(gone[j]) end
-    forgotten = over
+    forgotten = live - max_entries
+    live = max_entries
   end
-  redis.call('PEXPIRE', z, ttl)
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  return ref, forgotten
+  if tonumber(ref) % 256 == 1 then  -- the backstop expiry, renewed now and then
+    redis.call('PEXPIRE', z, ttl)
+    redis.call('PEXPIRE', KEYS[1], ttl)
+  end
+  return ref, forgotten, live
 end
 )lua";
 
@@ -110,24 +112,21 @@ end
 
 const std::string lookup = prelude + R"lua(
 local forgotten = expire()
-local horizon = tonumber(redis.call('GET', KEYS[1]) or '0')
-local out = {horizon, false, 0, 0, false, false, false, false}
-local found = false
-local h, f = key_slot('b:', string.sub(entry, 1, 8))
-local ref = redis.call('HGET', h, f)
-local e = live(ref)
-if e then out[5], out[6], found = ref, e, true end
-if string.sub(entry, 9, 16) ~= no_url then
-  h, f = key_slot('u:', string.sub(entry, 9, 16))
-  ref = redis.call('HGET', h, f)
-  e = live(ref)
-  if e then out[7], out[8], found = ref, e, true end
+local out = {false, 0, 0, false, false, false, false}
+local body = false
+local body_ref = redis.call('HGET', body_h, body_f)
+local e = entry_of(body_ref)
+if e then out[4], out[5], body = body_ref, e, true end
+if url_f ~= no_url then
+  local ref = redis.call('HGET', url_h, url_f)
+  e = entry_of(ref)
+  if e then out[6], out[7] = ref, e end
 end
 -- Candidates share at least two bands, looking at the newest `walk` entries of each.
-local count, hits = {}, {}
+local count, hits, lists = {}, {}, {}
 for i = 0, bands - 1 do
-  h, f = band_slot(i, band_key(entry, i))
-  local list = redis.call('HGET', h, f)
+  local list = redis.call('HGET', own_band(i))
+  lists[i] = list
   if list then
     local n = 0
     for r in string.gmatch(list, '%d+') do
@@ -138,54 +137,32 @@ for i = 0, bands - 1 do
     end
   end
 end
-table.sort(hits, function(a, b) return tonumber(a) < tonumber(b) end)
-for _, r in ipairs(hits) do
-  e = live(r)
-  if e then
-    out[#out + 1] = r
-    out[#out + 1] = e
-    found = true
-  end
-end
-if not found and ARGV[11] == '1' then
-  local claimed, capped = remember()
-  out[2] = claimed
-  forgotten = forgotten + capped
-end
-out[3] = redis.call('ZCARD', z)
-out[4] = forgotten
-return out
-)lua";
-
-const std::string claim = prelude + R"lua(
-local horizon = tonumber(ARGV[11])
-local function newer(ref)
-  return ref and tonumber(ref) > horizon and redis.call('ZSCORE', z, ref) ~= false
-end
-local h, f = key_slot('b:', string.sub(entry, 1, 8))
-if newer(redis.call('HGET', h, f)) then return {false} end
-if string.sub(entry, 9, 16) ~= no_url then
-  h, f = key_slot('u:', string.sub(entry, 9, 16))
-  if newer(redis.call('HGET', h, f)) then return {false} end
-end
-local count = {}
-for i = 0, bands - 1 do
-  h, f = band_slot(i, band_key(entry, i))
-  local list = redis.call('HGET', h, f)
-  if list then
-    local n = 0
-    for r in string.gmatch(list, '%d+') do
-      n = n + 1
-      if n > walk then break end
-      if newer(r) then
-        count[r] = (count[r] or 0) + 1
-        if count[r] == 2 then return {false} end
-      end
+if #hits > 0 then
+  table.sort(hits, function(a, b) return tonumber(a) < tonumber(b) end)
+  local keys = {}
+  for j, r in ipairs(hits) do keys[j] = base .. 'e:' .. r end
+  local entries = redis.call('MGET', unpack(keys))
+  for j, r in ipairs(hits) do
+    if entries[j] then
+      out[#out + 1] = r
+      out[#out + 1] = entries[j]
     end
   end
 end
-local ref, forgotten = remember()
-return {ref, redis.call('ZCARD', z), forgotten}
+-- Not an exact copy: remembered now, as unique; the client sets its decision afterwards
+-- if it is a near copy. So the first lookup of a story claims it, whichever instance runs it.
+local live
+if not body then
+  local claimed, capped
+  claimed, capped, live = remember(lists)
+  out[1] = claimed
+  forgotten = forgotten + capped
+else
+  live = redis.call('ZCARD', z)
+end
+out[2] = live
+out[3] = forgotten
+return out
 )lua";
 
 const std::string format = R"lua(

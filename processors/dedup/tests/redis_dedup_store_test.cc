@@ -137,7 +137,8 @@ TEST_F(RedisDedupStore, InstancesRacingOnOneStoryAgreeOnOneOriginal) {
     const std::string story = text_of(10), copy = exact ? story : "From the wire: " + text_of(10, 140);
     harness two(server.address(), prefix);
     // Instance one's copy has a candidate (the page last seen at its URL, another story), so
-    // its lookup does not claim at once; instance two remembers its copy in between.
+    // it has a decision to take between its lookup and its claim; instance two gets the
+    // other copy just then.
     harness seed(server.address(), prefix);
     EXPECT_EQ(seed.run("old", "https://one.example/live", text_of(11)), "unique");
     redis_store_options r;
@@ -145,13 +146,32 @@ TEST_F(RedisDedupStore, InstancesRacingOnOneStoryAgreeOnOneOriginal) {
     r.key_prefix = prefix;
     auto inner = std::make_shared<redis_dedup_store>(
         redis_dedup_store::options{.redis = r, .max_entries = 1000});
+    std::string second;
     auto intercepted = std::make_shared<claim_interceptor>(
-        inner, [&] { EXPECT_EQ(two.run("x2", "https://two.example/x", story), "unique"); });
+        inner, [&] { second = two.run("x2", "https://two.example/x", story); });
     harness one(server.address(), prefix, intercepted);
-    EXPECT_EQ(one.run("x1", "https://one.example/live", copy),
-              exact ? "duplicate x2" : "near_duplicate x2");
-    EXPECT_EQ(one.counter("newsflow_dedup_claim_races_total"), 1u);
+    // The first lookup claimed the story: the copy decided meanwhile names it.
+    EXPECT_EQ(one.run("x1", "https://one.example/live", copy), "unique");
+    EXPECT_EQ(second, exact ? "duplicate x1" : "near_duplicate x1");
   }
+}
+
+TEST_F(RedisDedupStore, ANearCopysDecisionIsWhatOtherInstancesRead) {
+  harness one(server.address(), "decided"), two(server.address(), "decided");
+  const std::string story = text_of(40), copy = "Updated: " + text_of(40, 140);
+  EXPECT_EQ(one.run("o1", "", story), "unique");
+  EXPECT_EQ(two.run("n1", "", copy), "near_duplicate o1");
+  // An exact copy of the near copy names it, in the original's story; a redelivery of the
+  // near copy to the other instance gets its first decision.
+  article a;
+  a.clear();
+  a.id.set("n2");
+  a.body = copy;
+  ASSERT_TRUE(one.processor->process(a).has_value());
+  EXPECT_NE(a.enrichment.find("\"duplicate_of\":\"n1\""), std::string::npos) << a.enrichment;
+  EXPECT_NE(a.enrichment.find("\"story_id\":\"o1\""), std::string::npos) << a.enrichment;
+  EXPECT_EQ(one.run("n1", "", copy), "near_duplicate o1");
+  EXPECT_EQ(one.counter("newsflow_dedup_redelivered_total"), 1u);
 }
 
 TEST_F(RedisDedupStore, UnreachableWithUnknownPolicyPassesArticlesOnAndRecovers) {
