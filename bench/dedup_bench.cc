@@ -3,6 +3,7 @@
 //   build/bench/dedup_bench                                  # 100,000 and 1,000,000 remembered
 //   build/bench/dedup_bench --benchmark_filter=/100000       # the quick one
 //   build/bench/dedup_bench --benchmark_filter=state_dir     # signatures on disk (RocksDB)
+//   build/bench/dedup_bench --benchmark_filter=redis         # in Redis (a redis-server of its own)
 //
 // Bodies are ~3 KB of generated text: words drawn from a 50,000-word vocabulary with a Zipf
 // law (s = 1), as in natural language, so unrelated articles share common words and a few
@@ -11,6 +12,7 @@
 // each timed iteration processes one new article: 1 in 10 a near copy of a recent one (a
 // header line added, the last paragraph cut), the rest new stories.
 #include <benchmark/benchmark.h>
+#include <hiredis/hiredis.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -26,7 +28,10 @@
 #include "pipeline/article.h"
 #include "pipeline/metrics.h"
 #include "processors/dedup/dedup_processor.h"
+#include "processors/dedup/redis_connection.h"
+#include "processors/dedup/redis_dedup_store.h"
 #include "processors/dedup/rocksdb_dedup_store.h"
+#include "processors/dedup/tests/redis_test_server.h"
 
 namespace newsflow {
 namespace {
@@ -101,13 +106,54 @@ std::shared_ptr<dedup_store> on_disk(const dedup_options& o) {
   });
 }
 
+// A redis-server of the benchmark's own on a Unix socket (Debian's redis-server), emptied
+// for each store; Redis's memory per remembered entry is what used_memory grew by.
+testing::redis_test_server& bench_redis() {
+  static testing::redis_test_server server;
+  return server;
+}
+
+uint64_t redis_used_memory() {
+  redis_store_options o;
+  o.address = bench_redis().address();
+  redis_connection c(o, {});
+  redis_args args;
+  args.add("INFO").add("memory");
+  const redis_reply r = c.command(args);
+  if (!r) std::abort();
+  const std::string_view info(r->str, r->len);
+  const size_t at = info.find("used_memory:");
+  return std::strtoull(info.data() + at + 12, nullptr, 10);
+}
+
+std::shared_ptr<dedup_store> in_redis(const dedup_options& o) {
+  redis_store_options r;
+  r.address = bench_redis().address();
+  {
+    redis_connection c(r, {});
+    redis_args flush;
+    flush.add("FLUSHALL");
+    if (!c.command(flush)) std::abort();
+  }
+  return std::make_shared<redis_dedup_store>(redis_dedup_store::options{
+      .redis = r,
+      .num_hashes = o.num_hashes,
+      .shingle_words = o.shingle_words,
+      .bands = o.bands,
+      .furniture_stories = o.furniture_stories,
+      .max_entries = static_cast<uint64_t>(o.max_entries),
+      .window_ms = o.window_hours * 3'600'000});
+}
+
 void bm_dedup_remembered(benchmark::State& state, store_factory make_store) {
   const auto remembered = static_cast<size_t>(state.range(0));
   metrics_registry metrics;
   dedup_options options;
   options.max_entries = static_cast<int64_t>(remembered);
   int64_t now = 1'700'000'000'000;
+  const bool redis = make_store == in_redis;
   dedup_processor p(options, metrics, make_store(options), [&now] { return now; });
+  const uint64_t redis_before = redis ? redis_used_memory() : 0;
   text_generator gen(7);
   article a;
   std::string body;
@@ -128,7 +174,8 @@ void bm_dedup_remembered(benchmark::State& state, store_factory make_store) {
     process_one(body);
   }
   const double bytes_per_entry =
-      static_cast<double>(p.store().memory_bytes()) / static_cast<double>(p.store().size());
+      static_cast<double>(redis ? redis_used_memory() - redis_before : p.store().memory_bytes()) /
+      static_cast<double>(p.store().size());
 
   // The timed articles are made beforehand, so the loop times dedup alone.
   std::vector<std::string> timed;
@@ -160,6 +207,10 @@ BENCHMARK_CAPTURE(bm_dedup_remembered, memory, in_memory)
 // With state_dir: signatures are read back from the journal for candidates only.
 BENCHMARK_CAPTURE(bm_dedup_remembered, state_dir, on_disk)
     ->Arg(1'000'000)->Unit(benchmark::kMicrosecond)->Iterations(20'000);
+// In Redis: one round trip per article to a local redis-server (Unix socket);
+// bytes_per_entry is Redis's memory, not the process's.
+BENCHMARK_CAPTURE(bm_dedup_remembered, redis, in_redis)
+    ->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond)->Iterations(20'000);
 
 }  // namespace
 }  // namespace newsflow

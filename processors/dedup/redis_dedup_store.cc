@@ -75,10 +75,11 @@ bool redis_dedup_store::check_format() {
   if (!r) return false;
   if (r->type != REDIS_REPLY_STRING || std::string_view(r->str, r->len) != format_) {
     const std::string held = r->type == REDIS_REPLY_STRING ? std::string(r->str, r->len) : "?";
-    format_error_ = fmt::format("Redis key prefix {} holds entries made with other settings "
-                                "({}; this instance: {}): use another key_prefix or the same settings",
-                                options_.redis.key_prefix, held, format_);
-    spdlog::error("dedup: {}", format_error_);
+    std::string error = fmt::format("Redis key prefix {} holds entries made with other settings "
+                                    "({}; this instance: {}): use another key_prefix or the same settings",
+                                    options_.redis.key_prefix, held, format_);
+    if (error != format_error_) spdlog::error("dedup: {}", error);  // once, not per article
+    format_error_ = std::move(error);
     return false;
   }
   format_checked_ = connection_.generation();

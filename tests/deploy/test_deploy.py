@@ -47,6 +47,7 @@ def check_config_env():
         "KAFKA_BROKERS": "kafka-0.example.com:9093",
         "KAFKA_USERNAME": "newsflow",
         "KAFKA_PASSWORD": "pw-that-must-never-be-printed",
+        "NEWSFLOW_REDIS_PASSWORD": "redis-pw-that-must-never-be-printed",
     })
     return env
 
@@ -144,6 +145,7 @@ class ShippedConfigs(unittest.TestCase):
             "deploy/newsflow-production.yaml": DEPLOY / "newsflow-production.yaml",
             "deploy/docker/newsflow.yaml": DEPLOY / "docker/newsflow.yaml",
             "deploy/sasl-ssl.example.yaml": DEPLOY / "sasl-ssl.example.yaml",
+            "deploy/redis-shared-dedup.example.yaml": DEPLOY / "redis-shared-dedup.example.yaml",
             "deploy/k8s/configmap.yaml (newsflow.yaml)": configmap,
         }
         cls.checked = {name: run_check_config(path) for name, path in cls.configs.items()}
@@ -170,6 +172,14 @@ class ShippedConfigs(unittest.TestCase):
                 self.assertNotIn(check_config_env()["KAFKA_PASSWORD"], p.stdout + p.stderr)
                 self.assertEqual(effective["kafka"]["consumer"]["sasl.password"], "********")
                 self.assertEqual(effective["kafka"]["producer"]["sasl.password"], "********")
+
+    def test_shared_dedup_example_uses_redis_without_printing_its_password(self):
+        p, effective = self.checked["deploy/redis-shared-dedup.example.yaml"]
+        self.assertEqual(p.returncode, 0, p.stderr)
+        dedup = next(step for step in effective["chain"] if step["type"] == "dedup")
+        self.assertEqual(dedup["store"], "redis")
+        self.assertEqual(dedup["redis"]["password"], "(set)")
+        self.assertNotIn(check_config_env()["NEWSFLOW_REDIS_PASSWORD"], p.stdout + p.stderr)
 
     def test_sasl_example_authenticates_both_clients_over_tls(self):
         kafka = self.effective("deploy/sasl-ssl.example.yaml")["kafka"]
