@@ -3,6 +3,15 @@
 #include <chrono>
 
 namespace newsflow {
+namespace {
+
+uint32_t elapsed_us(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count());
+}
+
+}  // namespace
 
 chain::chain(std::vector<std::unique_ptr<processor>> processors, metrics_registry& metrics)
     : processors_(std::move(processors)) {
@@ -18,6 +27,8 @@ chain::chain(std::vector<std::unique_ptr<processor>> processors, metrics_registr
                              "Articles a processor dropped on purpose (e.g. duplicates).", labels),
     });
     const bool in_order = processors_[i]->order() == ordering::input_order;
+    if (in_order && processors_[i]->split_in_order())
+      stages_.push_back(stage{i, i + 1, true, true});
     if (in_order || stages_.empty() || stages_.back().in_order) {
       stages_.push_back(stage{i, i + 1, in_order});
     } else {
@@ -28,15 +39,22 @@ chain::chain(std::vector<std::unique_ptr<processor>> processors, metrics_registr
 
 process_result chain::run_stage(size_t s, article& a) {
   const stage& st = stages_[s];
+  if (st.begin_step) {
+    // Timed with the process() step that follows: one timing per processor.
+    const auto start = std::chrono::steady_clock::now();
+    processors_[st.begin]->begin(a);
+    a.timings.push_back(step_timing{processors_[st.begin]->name(), elapsed_us(start)});
+    return verdict::next;
+  }
   for (size_t i = st.begin; i < st.end; ++i) {
     processor& p = *processors_[i];
     const auto start = std::chrono::steady_clock::now();
     process_result result = p.process(a);
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
-    a.timings.push_back(step_timing{p.name(), static_cast<uint32_t>(micros)});
-    metrics_[i].latency->observe_us(static_cast<uint64_t>(micros));
+    uint32_t micros = elapsed_us(start);
+    if (s > 0 && stages_[s - 1].begin_step && !a.timings.empty() && a.timings.back().processor == p.name())
+      micros += a.timings.back().micros, a.timings.pop_back();
+    a.timings.push_back(step_timing{p.name(), micros});
+    metrics_[i].latency->observe_us(micros);
     if (!result) {
       metrics_[i].failures->inc();
       if (result.error().processor.empty()) result.error().processor = std::string(p.name());

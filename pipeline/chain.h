@@ -12,7 +12,8 @@ namespace newsflow {
 
 // The processors an article goes through, in order, grouped into stages: a run of
 // ordering::any processors forms one parallel stage; each ordering::input_order processor
-// is a stage of its own, which the runner enters in input order. The chain owns iteration:
+// is a stage of its own, which the runner enters in input order (two consecutive stages,
+// begin() then process(), for one that is split_in_order). The chain owns iteration:
 // a processor never calls the next one.
 class chain {
  public:
@@ -20,6 +21,7 @@ class chain {
     size_t begin;
     size_t end;
     bool in_order;
+    bool begin_step = false;  // the begin() step of a split_in_order processor
   };
 
   chain(std::vector<std::unique_ptr<processor>> processors, metrics_registry& metrics);

@@ -31,6 +31,14 @@ class processor {
   virtual std::string_view name() const = 0;
   virtual ordering order() const { return ordering::any; }
   virtual process_result process(article& a) = 0;
+
+  // ordering::input_order only: true if the work is split in two steps, each called in input
+  // order — begin(), then process() — so that later articles' begin() may run before this
+  // one's process() (e.g. requests to a remote store on their way while an earlier article is
+  // decided). The chain gives the processor two stages. begin() cannot fail: problems are
+  // reported by process(), which the chain calls for every article it called begin() for.
+  virtual bool split_in_order() const { return false; }
+  virtual void begin(article& a) { (void)a; }
 };
 
 }  // namespace newsflow

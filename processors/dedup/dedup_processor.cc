@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "processors/dedup/memory_dedup_store.h"
@@ -65,45 +66,94 @@ dedup_processor::dedup_processor(const dedup_options& options, metrics_registry&
       store_up_(metrics.get_gauge("newsflow_dedup_store_up",
                                   "1 while the dedup store answers, 0 after a failed round trip")) {
   store_up_.set(1);
-  signature_.reserve(options_.num_hashes);
 }
 
-process_result dedup_processor::process(article& a) {
-  const auto started = std::chrono::steady_clock::now();
-  const int64_t now = clock_();
-  size_t evicted = store_->expire(now - options_.window_hours * 3'600'000);
-
-  uint64_t url_key = 0;
+void dedup_processor::prepare(const article& a, prepared& p) {
+  p.arrival_ms = clock_();
+  p.url_key = 0;
   if (a.url.present && !a.url.value.empty()) {
     canonicalizer_.canonicalize(a.url.value, canonical_url_);
-    url_key = XXH3_64bits(canonical_url_.data(), canonical_url_.size()) | 1;  // 0 = no URL
+    p.url_key = XXH3_64bits(canonical_url_.data(), canonical_url_.size()) | 1;  // 0 = no URL
   }
-  std::string_view id;
   if (a.id.present && !a.id.value.empty()) {
-    id = a.id.value;
+    p.id.assign(a.id.value);
   } else {
-    to_hex(url_key != 0 ? XXH3_64bits(canonical_url_.data(), canonical_url_.size())
-                        : XXH3_64bits(a.body.data(), a.body.size()),
-           derived_id_);
-    id = derived_id_;
+    to_hex(p.url_key != 0 ? XXH3_64bits(canonical_url_.data(), canonical_url_.size())
+                          : XXH3_64bits(a.body.data(), a.body.size()),
+           p.id);
   }
+  p.body_key = XXH3_64bits(a.body.data(), a.body.size());
+  p.signed_body = signer_.sign(a.body, p.signature, store_.get());
+  const auto bands = signer_.band_keys();
+  p.band_keys.assign(bands.begin(), bands.end());
+  const auto lines = signer_.line_keys();
+  p.line_keys.assign(lines.begin(), lines.end());
+}
 
-  const uint64_t body_key = XXH3_64bits(a.body.data(), a.body.size());
-  const minhash_signer::result signed_body = signer_.sign(a.body, signature_, store_.get());
-  dedup_record record{.id = id,
+dedup_record dedup_processor::prepared::record() const {
+  return dedup_record{.id = id,
                       .story_id = id,
-                      .arrival_ms = now,
+                      .arrival_ms = arrival_ms,
                       .shingles = signed_body.shingles,
                       .masked_shingles = signed_body.masked_shingles,
                       .body_key = body_key,
                       .url_key = url_key,
                       .similarity_milli = 0,
-                      .signature = signature_,
-                      .band_keys = signer_.band_keys()};
+                      .signature = signature,
+                      .band_keys = band_keys};
+}
 
-  while (!a.body.empty() && !store_->fetch(record))
-    if (!wait_for_store()) return unknown(a, started);
-  const decision d = decide(a, record);
+void dedup_processor::begin(article& a) {
+  std::unique_ptr<prepared> p;
+  {
+    std::lock_guard lock(begun_mutex_);
+    if (!spare_.empty()) {
+      p = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  if (!p) p = std::make_unique<prepared>();
+  prepare(a, *p);
+  // Sent now: the lookups of the next articles go out while this one waits for its turn.
+  if (!a.body.empty()) store_->begin_fetch(p->record());
+  std::lock_guard lock(begun_mutex_);
+  begun_.push_back(std::move(p));
+}
+
+process_result dedup_processor::process(article& a) {
+  const auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<prepared> begun;
+  {
+    std::lock_guard lock(begun_mutex_);
+    if (!begun_.empty()) {
+      begun = std::move(begun_.front());
+      begun_.pop_front();
+    }
+  }
+  if (begun && begun->body_key != XXH3_64bits(a.body.data(), a.body.size())) {
+    spdlog::critical("dedup: process() got another article than the one begin() saw first");
+    std::abort();
+  }
+  prepared& p = begun ? *begun : inline_;
+  if (!begun) prepare(a, p);
+  const process_result result = decide_and_remember(a, p, started);
+  if (begun) {
+    std::lock_guard lock(begun_mutex_);
+    spare_.push_back(std::move(begun));
+  }
+  return result;
+}
+
+process_result dedup_processor::decide_and_remember(article& a, const prepared& p,
+                                                    std::chrono::steady_clock::time_point started) {
+  size_t evicted = store_->expire(p.arrival_ms - options_.window_hours * 3'600'000);
+  dedup_record record = p.record();
+  if (!a.body.empty() && !store_->fetch(record)) {
+    do {
+      if (!wait_for_store()) return unknown(a, started);
+    } while (!store_->refetch(record));
+  }
+  const decision d = decide(a, p, record);
   if (d.result == status::redelivered) return redelivered(a, started);
   if (d.result != status::duplicate && !a.body.empty()) {
     // Remembered with its decision; an exact copy is not (its body already is).
@@ -114,7 +164,7 @@ process_result dedup_processor::process(article& a) {
   }
   store_up_.set(1);
 
-  store_->add_lines(signer_.line_keys(), XXH3_64bits(d.story.data(), d.story.size()));
+  store_->add_lines(p.line_keys, XXH3_64bits(d.story.data(), d.story.size()));
 
   write_decision(a, d.result == status::unique ? "unique"
                   : d.result == status::duplicate ? "duplicate"
@@ -128,11 +178,12 @@ process_result dedup_processor::process(article& a) {
   return apply_policy(a);
 }
 
-dedup_processor::decision dedup_processor::decide(const article& a, const dedup_record& record) {
+dedup_processor::decision dedup_processor::decide(const article& a, const prepared& p,
+                                                  const dedup_record& record) {
   decision d;
   const std::string_view id = record.id;
   const size_t k = options_.num_hashes;
-  const std::span<const minhash_value> raw(signature_.data(), k), masked(signature_.data() + k, k);
+  const std::span<const minhash_value> raw(p.signature.data(), k), masked(p.signature.data() + k, k);
 
   const bool found_body = !a.body.empty() && store_->find_body(record.body_key, best_);
   if (found_body && a.id.present && best_.id == id) {

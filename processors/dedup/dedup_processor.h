@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <deque>
+#include <mutex>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -89,11 +91,32 @@ class dedup_processor final : public processor {
 
   std::string_view name() const override { return "dedup"; }
   ordering order() const override { return ordering::input_order; }
+  // With a store in another process (Redis): the article's lookup is sent in begin(), so the
+  // next articles' lookups are on their way while this one is decided.
+  bool split_in_order() const override { return store_->pipelined(); }
+  void begin(article& a) override;
   process_result process(article& a) override;
 
   const dedup_store& store() const { return *store_; }
 
  private:
+  // An article's id, keys and signatures, worked out before its lookup (in begin() when
+  // split, else in process()).
+  struct prepared {
+    std::string id;  // the article's id, or its derived id
+    uint64_t url_key = 0;
+    uint64_t body_key = 0;
+    int64_t arrival_ms = 0;
+    minhash_signer::result signed_body{};
+    std::vector<minhash_value> signature;
+    std::vector<uint32_t> band_keys;
+    std::vector<uint64_t> line_keys;
+    dedup_record record() const;  // as unique (the lookup's claim)
+  };
+  void prepare(const article& a, prepared& p);
+  process_result decide_and_remember(article& a, const prepared& p,
+                                     std::chrono::steady_clock::time_point started);
+
   enum class status { unique, duplicate, near_duplicate, redelivered };
   struct decision {
     status result = status::unique;
@@ -102,7 +125,7 @@ class dedup_processor final : public processor {
     std::string_view target;  // duplicate_of
   };
   // A lookup's decision, from what the store answers (after fetch()).
-  decision decide(const article& a, const dedup_record& record);
+  decision decide(const article& a, const prepared& p, const dedup_record& record);
   // After a failed round trip: true if the policy is to wait and try again (it has waited).
   bool wait_for_store();
   process_result unknown(article& a, std::chrono::steady_clock::time_point started);
@@ -128,10 +151,15 @@ class dedup_processor final : public processor {
   counter& store_failures_;
   gauge& store_up_;
 
+  // Split: prepared by begin(), oldest first, and emptied ones for reuse (begin() and
+  // process() run in different threads).
+  std::mutex begun_mutex_;
+  std::deque<std::unique_ptr<prepared>> begun_;
+  std::vector<std::unique_ptr<prepared>> spare_;
+  prepared inline_;  // not split
+
   // Buffers reused from one article to the next.
   std::string canonical_url_;
-  std::string derived_id_;
-  std::vector<minhash_value> signature_;
   std::vector<uint64_t> refs_;
   dedup_entry candidate_;
   dedup_entry best_;

@@ -75,6 +75,15 @@ class dedup_store : public line_classifier {
     (void)as_unique;
     return true;
   }
+  // Pipelining, for a store in another process (dedup_processor::begin(), in input order):
+  // begin_fetch() sends an article's lookup and returns at once, so several articles'
+  // lookups can be on their way; the fetch() that later comes for that article (in the
+  // same order) reads its answer. refetch() looks the article up again after its fetch()
+  // failed (the retries of on_unavailable: pause).
+  virtual bool pipelined() const { return false; }
+  virtual void begin_fetch(const dedup_record& as_unique) { (void)as_unique; }
+  virtual bool refetch(const dedup_record& as_unique) { return fetch(as_unique); }
+
   enum class claim_outcome {
     remembered,   // the article is remembered (evicted counts what that pushed out)
     unavailable,  // the store cannot be reached; its decision may not be remembered

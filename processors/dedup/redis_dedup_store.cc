@@ -21,6 +21,9 @@ namespace {
 enum script : size_t { lookup_script, format_script };
 constexpr uint32_t band_walk = 4;  // entries looked at per band key, as memory_dedup_store
 constexpr uint64_t fields_per_bucket = 48;  // Redis keeps hashes of <= 128 fields compact
+// Near-copy decisions kept to correct lookups that ran before they were written: more than
+// the articles that can be between the two steps at once (one per worker).
+constexpr size_t recent_decisions = 256;
 
 template <typename T>
 void put(std::string& out, T v) {
@@ -59,7 +62,8 @@ redis_dedup_store::redis_dedup_store(const options& o)
       band_buckets_(std::max<uint64_t>(1, o.max_entries * o.bands / fields_per_bucket)),
       key_buckets_(std::max<uint64_t>(1, o.max_entries / fields_per_bucket)),
       connection_(o.redis, {redis_scripts::lookup, redis_scripts::format}),
-      furniture_(o.furniture_stories) {
+      furniture_(o.furniture_stories),
+      recent_(recent_decisions) {
   std::lock_guard lock(mutex_);
   if (!check_format() && !format_error_.empty()) throw dedup_state_error(format_error_);
   if (!connection_.connected())
@@ -69,9 +73,11 @@ redis_dedup_store::redis_dedup_store(const options& o)
 
 bool redis_dedup_store::check_format() {
   if (connection_.connected() && format_checked_ == connection_.generation()) return true;
-  args_.clear();
-  args_.add(base_ + "format").add(format_);
-  const redis_reply r = connection_.eval(format_script, 1, args_);
+  // Perhaps a new Redis, numbering entries from 1 again: decisions kept by number are void.
+  for (recent_decision& d : recent_) d.ref = 0;
+  redis_args args;
+  args.add(base_ + "format").add(format_);
+  const redis_reply r = connection_.eval(format_script, 1, args);
   if (!r) return false;
   if (r->type != REDIS_REPLY_STRING || std::string_view(r->str, r->len) != format_) {
     const std::string held = r->type == REDIS_REPLY_STRING ? std::string(r->str, r->len) : "?";
@@ -98,24 +104,24 @@ void redis_dedup_store::add_lines(std::span<const uint64_t> line_keys, uint64_t 
   furniture_.add(line_keys, story_key);
 }
 
-void redis_dedup_store::encode(const dedup_record& r) {
-  entry_.clear();
-  put<uint64_t>(entry_, r.body_key);
-  put<uint64_t>(entry_, r.url_key);
+void redis_dedup_store::encode(const dedup_record& r, std::string& out) const {
+  out.clear();
+  put<uint64_t>(out, r.body_key);
+  put<uint64_t>(out, r.url_key);
   for (uint32_t i = 0; i < options_.bands; ++i)
-    put<uint32_t>(entry_, i < r.band_keys.size() ? r.band_keys[i] : 0);
-  put<int64_t>(entry_, r.arrival_ms);
-  put<uint32_t>(entry_, r.shingles);
-  put<uint32_t>(entry_, r.masked_shingles);
-  put<uint16_t>(entry_, r.similarity_milli);
+    put<uint32_t>(out, i < r.band_keys.size() ? r.band_keys[i] : 0);
+  put<int64_t>(out, r.arrival_ms);
+  put<uint32_t>(out, r.shingles);
+  put<uint32_t>(out, r.masked_shingles);
+  put<uint16_t>(out, r.similarity_milli);
   const std::string_view id = r.id.substr(0, 0xFFFF), story = r.story_id.substr(0, 0xFFFF);
-  put<uint16_t>(entry_, id.size());
-  put<uint16_t>(entry_, story.size());
-  entry_.append(id);
-  entry_.append(story);
+  put<uint16_t>(out, id.size());
+  put<uint16_t>(out, story.size());
+  out.append(id);
+  out.append(story);
   const size_t length = 2 * size_t{options_.num_hashes};
   for (size_t i = 0; i < length; ++i)
-    entry_.push_back(static_cast<char>(i < r.signature.size() ? r.signature[i] : 0));
+    out.push_back(static_cast<char>(i < r.signature.size() ? r.signature[i] : 0));
 }
 
 bool redis_dedup_store::decode(const redisReply& ref, const redisReply& bytes, dedup_entry& out) const {
@@ -135,20 +141,30 @@ bool redis_dedup_store::decode(const redisReply& ref, const redisReply& bytes, d
   out.story_id.assign(p + id_len, story_len);
   const auto* sig = reinterpret_cast<const minhash_value*>(p + id_len + story_len);
   out.signature.assign(sig, sig + length);
+  patch(out);
   return true;
 }
 
-void redis_dedup_store::common_args(int64_t cutoff_ms, uint64_t arrival_ms) {
-  args_.clear();
-  args_.add(seq_key_)
+void redis_dedup_store::patch(dedup_entry& e) const {
+  for (const recent_decision& d : recent_)
+    if (d.ref == e.ref) {
+      e.story_id = d.story_id;
+      e.similarity_milli = d.similarity_milli;
+      return;
+    }
+}
+
+void redis_dedup_store::lookup_args(redis_args& args, const std::string& entry, int64_t arrival_ms) {
+  args.clear();
+  args.add(seq_key_)
       .add(base_)
       .add(band_buckets_)
       .add(key_buckets_)
       .add(uint64_t{band_walk})
       .add(uint64_t{options_.bands})
       .add(2 * options_.window_ms)
-      .add(cutoff_ms)
-      .add(entry_)
+      .add(cutoff_ms_)
+      .add(entry)
       .add(arrival_ms)
       .add(options_.max_entries);
   // The article's buckets and band fields, as the scripts' key_slot and band_slot make them.
@@ -156,40 +172,130 @@ void redis_dedup_store::common_args(int64_t cutoff_ms, uint64_t arrival_ms) {
     slot_.assign(base_).append(kind);
     char digits[24];
     slot_.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
-    args_.add(slot_);
+    args.add(slot_);
   };
-  const char* keys = entry_.data();
+  const char* keys = entry.data();
   bucket("b:", get<uint32_t>(keys) % key_buckets_);
   bucket("u:", get<uint32_t>(keys + 8) % key_buckets_);
   for (uint32_t i = 0; i < options_.bands; ++i) {
     const uint32_t band_key = get<uint32_t>(keys + 16 + 4 * i);
     bucket("k:", (uint64_t{band_key} + uint64_t{i} * 40503) % band_buckets_);
     slot_.assign(1, static_cast<char>(i)).append(keys + 16 + 4 * i, 4);
-    args_.add(slot_);
+    args.add(slot_);
+  }
+}
+
+void redis_dedup_store::begin_fetch(const dedup_record& as_unique) {
+  std::lock_guard lock(mutex_);
+  ticket t{.body_key = as_unique.body_key, .sent = false};
+  // In order: nothing is sent while an earlier lookup still has to be redone.
+  if (ready_ && unsent_ == 0) {
+    encode(as_unique, begin_entry_);
+    lookup_args(begin_args_, begin_entry_, as_unique.arrival_ms);
+    t.sent = connection_.send_eval(lookup_script, 1, begin_args_);
+    if (t.sent)
+      in_flight_.push_back(answer::lookup);
+    else
+      ready_ = false;  // fetch() finds the connection broken and starts again
+  }
+  if (!t.sent) ++unsent_;
+  tickets_.push_back(t);
+}
+
+void redis_dedup_store::break_pipeline() {
+  connection_.reset("pipeline broken: " + connection_.last_error());
+  in_flight_.clear();
+  ready_ = false;
+  for (ticket& t : tickets_)
+    if (t.sent) {
+      t.sent = false;
+      ++unsent_;
+    }
+}
+
+bool redis_dedup_store::receive_lookup(std::unique_lock<std::mutex>& lock, redis_reply& reply) {
+  for (;;) {
+    if (in_flight_.empty()) {
+      spdlog::critical("dedup: waiting for a Redis lookup that was never sent");
+      std::abort();
+    }
+    const answer kind = in_flight_.front();
+    in_flight_.pop_front();
+    lock.unlock();  // begin_fetch() may send meanwhile
+    reply = connection_.receive();
+    lock.lock();
+    if (!reply) {
+      break_pipeline();
+      return false;
+    }
+    if (kind == answer::lookup) return true;
   }
 }
 
 bool redis_dedup_store::fetch(const dedup_record& as_unique) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  if (tickets_.empty()) return lookup_now(as_unique, lock);  // not begun: one round trip now
+  const ticket t = tickets_.front();
+  tickets_.pop_front();
+  if (t.body_key != as_unique.body_key) {
+    spdlog::critical("dedup: fetch() for another article than the lookup begun first");
+    std::abort();
+  }
+  if (!t.sent) {
+    --unsent_;
+    return lookup_now(as_unique, lock);
+  }
+  redis_reply reply;
+  return receive_lookup(lock, reply) && load(*reply);
+}
+
+bool redis_dedup_store::refetch(const dedup_record& as_unique) {
+  std::unique_lock lock(mutex_);
+  return lookup_now(as_unique, lock);
+}
+
+bool redis_dedup_store::lookup_now(const dedup_record& r, std::unique_lock<std::mutex>& lock) {
+  ready_ = false;  // no lookup of a later article may overtake this one
+  // Only decisions can be in flight: a later lookup is never sent while this one is unsent.
+  redis_reply reply;
+  while (!in_flight_.empty()) {
+    if (in_flight_.front() == answer::lookup) {
+      spdlog::critical("dedup: a Redis lookup in flight ahead of an earlier article's");
+      std::abort();
+    }
+    in_flight_.pop_front();
+    lock.unlock();
+    reply = connection_.receive();
+    lock.lock();
+    if (!reply) {
+      break_pipeline();
+      return false;
+    }
+  }
+  if (!check_format()) return false;
+  encode(r, entry_);
+  lookup_args(args_, entry_, r.arrival_ms);
+  reply = connection_.eval(lookup_script, 1, args_);
+  if (!reply) return false;
+  ready_ = connection_.connected();
+  return load(*reply);
+}
+
+bool redis_dedup_store::load(const redisReply& r) {
   has_body_ = has_url_ = false;
   candidate_count_ = 0;
   claimed_ = 0;
-  if (!check_format()) return false;
-  encode(as_unique);
-  common_args(cutoff_ms_, static_cast<uint64_t>(as_unique.arrival_ms));
-  const redis_reply r = connection_.eval(lookup_script, 1, args_);
-  if (!r) return false;
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 7 || (r->elements - 7) % 2 != 0) {
+  if (r.type != REDIS_REPLY_ARRAY || r.elements < 7 || (r.elements - 7) % 2 != 0) {
     spdlog::error("dedup: unexpected answer from the Redis lookup script");
     return false;
   }
-  redisReply** e = r->element;
+  redisReply** e = r.element;
   if (e[0]->type != REDIS_REPLY_NIL) claimed_ = integer_of(*e[0]);
   live_ = integer_of(*e[1]);
   forgotten_ += integer_of(*e[2]);
   has_body_ = e[3]->type != REDIS_REPLY_NIL && decode(*e[3], *e[4], body_);
   has_url_ = e[5]->type != REDIS_REPLY_NIL && decode(*e[5], *e[6], url_);
-  const size_t n = (r->elements - 7) / 2;
+  const size_t n = (r.elements - 7) / 2;
   if (candidates_.size() < n) candidates_.resize(n);
   for (size_t i = 0; i < n; ++i)
     if (decode(*e[7 + 2 * i], *e[8 + 2 * i], candidates_[candidate_count_])) ++candidate_count_;
@@ -206,10 +312,23 @@ dedup_store::claim_outcome redis_dedup_store::claim(const dedup_record& record, 
     claimed_ = 0;
     return claim_outcome::remembered;
   }
-  encode(record);
+  if (!ready_) {
+    // The connection was lost (or a send failed): start again with nothing on its way.
+    if (!in_flight_.empty()) break_pipeline();
+    if (unsent_ == tickets_.size() && check_format()) ready_ = connection_.connected();
+  }
+  encode(record, entry_);
   args_.clear();
   args_.add("SET").add(base_ + "e:" + std::to_string(claimed_)).add(entry_).add("XX").add("KEEPTTL");
-  if (!connection_.command(args_)) return claim_outcome::unavailable;  // claimed_ kept: retry
+  if (!ready_ || !connection_.send(args_)) {
+    ready_ = false;
+    return claim_outcome::unavailable;  // claimed_ kept: retried
+  }
+  in_flight_.push_back(answer::decision);  // read with the next lookup's answer
+  recent_decision& d = recent_[recent_next_++ % recent_.size()];
+  d.ref = claimed_;
+  d.story_id.assign(record.story_id);
+  d.similarity_milli = record.similarity_milli;
   claimed_ = 0;
   return claim_outcome::remembered;
 }

@@ -254,11 +254,10 @@ class RedisDedupTest(unittest.TestCase):
             self.assertEqual(a[2], originals[0])
             self.assertEqual(expected["r%03d-b" % r][2], expected["r%03d-a" % r][2])
         statuses = [d[0] for d in got.values()]
-        races_total = sum(metric(d.port, "newsflow_dedup_claim_races_total") or 0 for d in self.daemons)
         in_each = [metric(d.port, "newsflow_articles_in_total") for d in self.daemons]
         report("redis_two_instances", articles=len(got), unique=statuses.count("unique"),
                duplicate=statuses.count("duplicate"), near_duplicate=statuses.count("near_duplicate"),
-               copies_on_the_other_instance=crossed, racing_pairs=RACES, claim_races=races_total,
+               copies_on_the_other_instance=crossed, racing_pairs=RACES,
                in_per_instance=in_each, keys_in_redis=int(self.redis.cli("dbsize")))
         self.assertGreater(crossed, 20, "too few copies crossed instances to test sharing")
         self.assertEqual(statuses.count("unknown"), 0)

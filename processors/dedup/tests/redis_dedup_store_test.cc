@@ -4,6 +4,7 @@
 #include <hiredis/hiredis.h>
 
 #include <atomic>
+#include <deque>
 #include <random>
 #include <set>
 #include <sstream>
@@ -63,6 +64,27 @@ struct harness {
     if (!url.empty()) a.url.set(url);
     a.body = body;
     EXPECT_TRUE(processor->process(a).has_value());
+    return decision_of(a);
+  }
+
+  // The two steps of a pipelined run, as the runner calls them: begin() for several
+  // articles in order, then process() for each in the same order.
+  void begin(const std::string& id, const std::string& body) {
+    article& a = begun.emplace_back();
+    a.clear();
+    a.id.set(id);
+    a.body = body;
+    processor->begin(a);
+  }
+  std::string finish_next() {
+    article a = std::move(begun.front());
+    begun.pop_front();
+    EXPECT_TRUE(processor->process(a).has_value());
+    return decision_of(a);
+  }
+
+  // "status duplicate_of story_id", e.g. "near_duplicate a1 a1", or "unique" (story: own id).
+  static std::string decision_of(const article& a) {
     const auto field = [&](const std::string& name) {
       const size_t k = a.enrichment.find("\"" + name + "\":");
       if (k == std::string::npos) return std::string("?");
@@ -71,7 +93,9 @@ struct harness {
       return a.enrichment.substr(v + 1, a.enrichment.find('"', v + 1) - v - 1);
     };
     const std::string status = field("status"), of = field("duplicate_of");
-    return of.empty() ? status : status + " " + of;
+    if (of.empty()) return status;
+    const std::string story = field("story_id");
+    return story == of ? status + " " + of : status + " " + of + " story " + story;
   }
 
   uint64_t counter(const std::string& name) { return metrics.get_counter(name, "").value(); }
@@ -80,6 +104,7 @@ struct harness {
   metrics_registry metrics;
   std::shared_ptr<redis_dedup_store> store;
   std::unique_ptr<dedup_processor> processor;
+  std::deque<article> begun;
 };
 
 // Runs `hook` once, just before the wrapped store's first claim: another instance acting
@@ -269,6 +294,89 @@ TEST_F(RedisDedupStore, ForgottenEntriesLeaveNothingBehindInRedis) {
     }
     // Each live entry once per body, URL and band (a band list keeps the newest 4 per key).
     if (std::string_view(index) == "k") EXPECT_EQ(named, 20u * 16); else EXPECT_EQ(named, 20u);
+  }
+}
+
+TEST_F(RedisDedupStore, PipelinedLookupsDecideAsOneAtATime) {
+  // O, then three copies whose lookups are all sent before any is decided: n1 and n2 near
+  // copies (n2 closer to n1 than to O), e an exact copy of n1. When n2's and e's lookups
+  // ran, n1's entry still said "unique"; its decision, kept by the store, corrects them.
+  const std::string story = text_of(60, 160);
+  const std::string n1 = "Updated: " + story.substr(0, story.size() * 9 / 10);
+  const std::string n2 = "Updated again: " + n1 + " Officials gave no more details.";
+  harness piped(server.address(), "piped");
+  ASSERT_TRUE(piped.processor->split_in_order());
+  EXPECT_EQ(piped.run("o", "", story), "unique");
+  piped.begin("n1", n1);
+  piped.begin("n2", n2);
+  piped.begin("e", n1);
+  piped.begin("u", text_of(61));
+  const std::vector<std::string> got = {piped.finish_next(), piped.finish_next(), piped.finish_next(),
+                                        piped.finish_next()};
+  // The same articles one at a time, in a memory store.
+  dedup_options o;
+  metrics_registry metrics;
+  dedup_processor embedded(o, metrics);
+  std::vector<std::string> expected;
+  for (const auto& [id, body] : std::vector<std::pair<std::string, std::string>>{
+           {"o", story}, {"n1", n1}, {"n2", n2}, {"e", n1}, {"u", text_of(61)}}) {
+    article a;
+    a.clear();
+    a.id.set(id);
+    a.body = body;
+    ASSERT_TRUE(embedded.process(a).has_value());
+    expected.push_back(harness::decision_of(a));
+  }
+  expected.erase(expected.begin());
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got[0], "near_duplicate o");
+  EXPECT_EQ(got[2], "duplicate n1 story o");
+  EXPECT_EQ(got[3], "unique");
+}
+
+TEST_F(RedisDedupStore, APipelineBrokenByRedisGoingAwayIsRedoneInOrder) {
+  for (const auto policy : {unavailable_policy::unknown, unavailable_policy::pause}) {
+    SCOPED_TRACE(policy == unavailable_policy::pause ? "pause" : "unknown");
+    redis_store_options r;
+    r.retry_ms = 20;
+    r.on_unavailable = policy;
+    const std::string prefix = policy == unavailable_policy::pause ? "broken-pause" : "broken-unknown";
+    harness h(server.address(), prefix, r);
+    const std::string a = text_of(70), b = "Breaking: " + text_of(70, 140);
+    EXPECT_EQ(h.run("first", "", text_of(71)), "unique");  // connected, pipelining on
+    {
+      // Redis takes both lookups (b's goes out before a is decided) and goes away unanswering.
+      redis_store_options o;
+      o.address = server.address();
+      redis_connection admin(o, {});
+      redis_args pause;
+      pause.add("CLIENT").add("PAUSE").add("10000").add("ALL");
+      ASSERT_TRUE(admin.command(pause));
+    }
+    h.begin("a", a);
+    h.begin("b", b);
+    server.stop();
+    std::vector<std::string> got;
+    std::thread finishing([&] {
+      got.push_back(h.finish_next());
+      got.push_back(h.finish_next());
+    });
+    if (policy == unavailable_policy::pause) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      server.start();  // empty: both are looked up again, a before b
+    }
+    finishing.join();
+    if (policy == unavailable_policy::pause) {
+      EXPECT_EQ(got, (std::vector<std::string>{"unique", "near_duplicate a"}));
+    } else {
+      EXPECT_EQ(got, (std::vector<std::string>{"unknown", "unknown"}));
+      server.start();
+    }
+    // And it goes on: pipelined again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_EQ(h.run("c", "", text_of(72)), "unique");
+    h.begin("d", text_of(72));
+    EXPECT_EQ(h.finish_next(), "duplicate c");
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,6 +50,39 @@ class judge_processor final : public processor {
     if (a.body.find("DROP") != std::string::npos) return verdict::drop;
     return verdict::next;
   }
+};
+
+// Input order in two steps (like dedup with a remote store): begin() takes a number, in
+// input order; process() must get the same articles in the same order, and writes the
+// number (or "mismatch" if the steps disagree).
+class split_counter_processor final : public processor {
+ public:
+  std::string_view name() const override { return "split"; }
+  ordering order() const override { return ordering::input_order; }
+  bool split_in_order() const override { return true; }
+  void begin(article& a) override {
+    std::lock_guard lock(mutex_);
+    begun_.push_back({a.body, begun_count_++});
+  }
+  process_result process(article& a) override {
+    std::pair<std::string, uint64_t> first;
+    {
+      std::lock_guard lock(mutex_);
+      if (begun_.empty() || begun_.front().first != a.body) {
+        a.enrichment_member("n").string("mismatch");
+        return verdict::next;
+      }
+      first = begun_.front();
+      begun_.pop_front();
+    }
+    a.enrichment_member("n").number(first.second);
+    return verdict::next;
+  }
+
+ private:
+  std::mutex mutex_;  // begin() and process() run in different threads
+  std::deque<std::pair<std::string, uint64_t>> begun_;
+  uint64_t begun_count_ = 0;
 };
 
 }  // namespace newsflow::testing

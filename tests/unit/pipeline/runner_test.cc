@@ -85,6 +85,67 @@ TEST(chain, groups_processors_into_parallel_and_in_order_stages) {
   EXPECT_FALSE(c.stages()[2].in_order);
 }
 
+TEST(chain, gives_a_split_in_order_processor_two_in_order_stages_and_one_timing) {
+  metrics_registry metrics;
+  std::vector<std::unique_ptr<processor>> ps;
+  ps.push_back(std::make_unique<testing::upper_processor>());
+  ps.push_back(std::make_unique<testing::split_counter_processor>());
+  chain c(std::move(ps), metrics);
+  ASSERT_EQ(c.stages().size(), 3u);
+  EXPECT_FALSE(c.stages()[0].in_order);
+  EXPECT_TRUE(c.stages()[1].in_order);
+  EXPECT_TRUE(c.stages()[1].begin_step);
+  EXPECT_TRUE(c.stages()[2].in_order);
+  EXPECT_FALSE(c.stages()[2].begin_step);
+  EXPECT_EQ(c.stages()[1].begin, c.stages()[2].begin);
+  article a;
+  a.clear();
+  a.body = "text";
+  for (size_t s = 0; s < c.stages().size(); ++s) ASSERT_TRUE(c.run_stage(s, a).has_value());
+  ASSERT_EQ(a.timings.size(), 2u);  // upper, split (begin and process together)
+  EXPECT_EQ(a.timings[1].processor, "split");
+  EXPECT_EQ(metrics.get_histogram("newsflow_processor_duration_seconds", "", {{"processor", "split"}}).count(), 1u);
+}
+
+TEST(runner, a_split_in_order_processor_sees_both_steps_in_input_order_with_any_workers) {
+  const auto in = inputs(400);
+  std::vector<std::vector<collected>> outputs;
+  for (unsigned workers : {1u, 2u, 4u, 8u}) {
+    metrics_registry metrics;
+    std::vector<std::unique_ptr<processor>> ps;
+    ps.push_back(std::make_unique<testing::upper_processor>());
+    ps.push_back(std::make_unique<testing::judge_processor>());
+    ps.push_back(std::make_unique<testing::split_counter_processor>());
+    chain c(std::move(ps), metrics);
+    collecting_sink sink;
+    {
+      runner r(c, {}, {pipeline_info::none}, sink, metrics, {workers, 16});
+      int64_t line = 0;
+      for (const auto& text : in) {
+        input_record* rec = nullptr;
+        while (!(rec = r.acquire(std::chrono::milliseconds(100)))) {
+        }
+        rec->bytes = text;
+        rec->position = ++line;
+        r.submit();
+      }
+      r.finish();
+    }
+    uint64_t counted = 0;
+    for (const collected& o : sink.results) {
+      if (o.kind != outcome::published) continue;
+      EXPECT_NE(o.output.find("\"n\":" + std::to_string(counted) + "}"), std::string::npos)
+          << workers << " workers: " << o.output;
+      ++counted;
+    }
+    outputs.push_back(sink.results);
+  }
+  for (size_t w = 1; w < outputs.size(); ++w) {
+    ASSERT_EQ(outputs[w].size(), outputs[0].size());
+    for (size_t i = 0; i < outputs[0].size(); ++i) EXPECT_EQ(outputs[w][i].output, outputs[0][i].output);
+  }
+}
+
 TEST(runner, delivers_in_input_order_with_each_outcome) {
   const auto in = inputs(200);
   const auto out = run(in, 4, 16);
