@@ -135,14 +135,9 @@ std::shared_ptr<dedup_store> in_redis(const dedup_options& o) {
     flush.add("FLUSHALL");
     if (!c.command(flush)) std::abort();
   }
-  return std::make_shared<redis_dedup_store>(redis_dedup_store::options{
-      .redis = r,
-      .num_hashes = o.num_hashes,
-      .shingle_words = o.shingle_words,
-      .bands = o.bands,
-      .furniture_stories = o.furniture_stories,
-      .max_entries = static_cast<uint64_t>(o.max_entries),
-      .window_ms = o.window_hours * 3'600'000});
+  redis_dedup_store::options options = redis_dedup_store::options_for(o);
+  options.redis = r;
+  return std::make_shared<redis_dedup_store>(options);
 }
 
 void bm_dedup_remembered(benchmark::State& state, store_factory make_store) {

@@ -306,15 +306,8 @@ std::unique_ptr<processor> make_dedup_processor(const YAML::Node& options, const
   if (errors.all().size() != errors_before) return nullptr;
   std::shared_ptr<dedup_store> store;
   if (parsed.redis && !context.validate_only) {
-    redis_dedup_store::options o{.redis = parsed.redis_options,
-                                 .num_hashes = parsed.num_hashes,
-                                 .shingle_words = parsed.shingle_words,
-                                 .bands = parsed.bands,
-                                 .furniture_stories = parsed.furniture_stories,
-                                 .max_entries = static_cast<uint64_t>(parsed.max_entries),
-                                 .window_ms = parsed.window_hours * 3'600'000};
     try {
-      store = std::make_shared<redis_dedup_store>(o);
+      store = std::make_shared<redis_dedup_store>(redis_dedup_store::options_for(parsed));
     } catch (const dedup_state_error& e) {
       errors.add(path + ".redis.key_prefix", e.what());
       return nullptr;

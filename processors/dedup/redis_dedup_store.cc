@@ -53,6 +53,16 @@ uint64_t integer_of(const redisReply& r) {
 
 }  // namespace
 
+redis_dedup_store::options redis_dedup_store::options_for(const dedup_options& o) {
+  return options{.redis = o.redis_options,
+                 .num_hashes = o.num_hashes,
+                 .shingle_words = o.shingle_words,
+                 .bands = o.bands,
+                 .furniture_stories = o.furniture_stories,
+                 .max_entries = static_cast<uint64_t>(o.max_entries),
+                 .window_ms = o.window_hours * 3'600'000};
+}
+
 redis_dedup_store::redis_dedup_store(const options& o)
     : options_(o),
       base_("{" + o.redis.key_prefix + "}:"),

@@ -59,6 +59,8 @@ class redis_dedup_store final : public dedup_store {
     uint64_t max_entries = 1'000'000;
     int64_t window_ms = 168 * 3'600'000LL;
   };
+  // The store's options for a dedup processor's.
+  static options options_for(const dedup_options& o);
 
   // Connects (if Redis is reachable now) and checks that the key prefix holds entries of
   // the same settings; throws dedup_state_error if not. An unreachable Redis is not an

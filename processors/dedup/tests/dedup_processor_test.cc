@@ -58,13 +58,7 @@ testing::redis_test_server& shared_redis() {
 // A Redis store of its own (a fresh key prefix) with the processor's settings.
 std::shared_ptr<dedup_store> make_redis_store(const dedup_options& o) {
   static int stores = 0;
-  redis_dedup_store::options r{.redis = {},
-                               .num_hashes = o.num_hashes,
-                               .shingle_words = o.shingle_words,
-                               .bands = o.bands,
-                               .furniture_stories = o.furniture_stories,
-                               .max_entries = static_cast<uint64_t>(o.max_entries),
-                               .window_ms = o.window_hours * 3'600'000};
+  redis_dedup_store::options r = redis_dedup_store::options_for(o);
   r.redis.address = shared_redis().address();
   r.redis.key_prefix = "test" + std::to_string(getpid()) + "-" + std::to_string(++stores);
   return std::make_shared<redis_dedup_store>(r);

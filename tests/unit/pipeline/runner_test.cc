@@ -30,14 +30,19 @@ class collecting_sink final : public record_sink {
   std::vector<collected> results;
 };
 
+// Runs upper, judge and an in-order counter (split in two steps with `split`).
 std::vector<collected> run(const std::vector<std::string>& inputs, unsigned workers,
-                           size_t max_in_flight, metrics_registry* metrics_out = nullptr) {
+                           size_t max_in_flight, metrics_registry* metrics_out = nullptr,
+                           bool split = false) {
   metrics_registry own_metrics;
   metrics_registry& metrics = metrics_out ? *metrics_out : own_metrics;
   std::vector<std::unique_ptr<processor>> ps;
   ps.push_back(std::make_unique<testing::upper_processor>());
   ps.push_back(std::make_unique<testing::judge_processor>());
-  ps.push_back(std::make_unique<testing::counter_processor>());
+  if (split)
+    ps.push_back(std::make_unique<testing::split_counter_processor>());
+  else
+    ps.push_back(std::make_unique<testing::counter_processor>());
   chain c(std::move(ps), metrics);
   collecting_sink sink;
   {
@@ -111,34 +116,15 @@ TEST(runner, a_split_in_order_processor_sees_both_steps_in_input_order_with_any_
   const auto in = inputs(400);
   std::vector<std::vector<collected>> outputs;
   for (unsigned workers : {1u, 2u, 4u, 8u}) {
-    metrics_registry metrics;
-    std::vector<std::unique_ptr<processor>> ps;
-    ps.push_back(std::make_unique<testing::upper_processor>());
-    ps.push_back(std::make_unique<testing::judge_processor>());
-    ps.push_back(std::make_unique<testing::split_counter_processor>());
-    chain c(std::move(ps), metrics);
-    collecting_sink sink;
-    {
-      runner r(c, {}, {pipeline_info::none}, sink, metrics, {workers, 16});
-      int64_t line = 0;
-      for (const auto& text : in) {
-        input_record* rec = nullptr;
-        while (!(rec = r.acquire(std::chrono::milliseconds(100)))) {
-        }
-        rec->bytes = text;
-        rec->position = ++line;
-        r.submit();
-      }
-      r.finish();
-    }
+    const std::vector<collected> results = run(in, workers, 16, nullptr, true);
     uint64_t counted = 0;
-    for (const collected& o : sink.results) {
+    for (const collected& o : results) {
       if (o.kind != outcome::published) continue;
       EXPECT_NE(o.output.find("\"n\":" + std::to_string(counted) + "}"), std::string::npos)
           << workers << " workers: " << o.output;
       ++counted;
     }
-    outputs.push_back(sink.results);
+    outputs.push_back(results);
   }
   for (size_t w = 1; w < outputs.size(); ++w) {
     ASSERT_EQ(outputs[w].size(), outputs[0].size());
