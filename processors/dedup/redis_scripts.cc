@@ -3,7 +3,7 @@
 namespace newsflow::redis_scripts {
 namespace {
 
-// Shared by lookup and claim (Redis scripts cannot call each other).
+// The lookup script's helpers: keys, slots, forgetting, expiry, remembering.
 const std::string prelude = R"lua(
 local base, nbb, nkb = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local walk, bands, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]

@@ -16,16 +16,15 @@ namespace newsflow::redis_scripts {
 //   base.."k:"..n     band i, band key -> newest `walk` entries ("12 9 4")
 //   base.."format"    the settings entries were made with
 // Forgetting an entry (window or max_entries, by the ordered set) takes it out of every
-// index. As a backstop for a prefix no instance uses any more, entries, "seq" and "z"
-// expire two windows after their last write.
-// Arguments common to the lookup and claim scripts (ARGV[1..6]): base, band buckets, key
-// buckets, walk, bands, ttl ms. KEYS[1] is base.."seq" (routes the call in a cluster).
+// index. As a backstop for a prefix no instance uses any more, entries expire two windows
+// after they were written, and "seq" and "z" about two windows after the last entry.
 
-// ARGV[7] cutoff ms, ARGV[8] the article's entry (binary; its first bytes are the body,
-// URL and band keys), ARGV[9] its arrival ms, ARGV[10] max entries, ARGV[11] and [12] the
-// body's and the URL's bucket keys, then each band's bucket key and field (the client
-// works them out as the script does for other entries, see redis_dedup_store). Expires what the window
-// forgot; finds the body match, the URL match and the band candidates (sharing >= 2 bands);
+// KEYS[1] base.."seq" (routes the call in a cluster). ARGV[1..6]: base, band buckets, key
+// buckets, walk, bands, ttl ms; ARGV[7] cutoff ms, ARGV[8] the article's entry (binary; its
+// first bytes are the body, URL and band keys), ARGV[9] its arrival ms, ARGV[10] max
+// entries, ARGV[11] and [12] the body's and the URL's bucket keys, then each band's bucket
+// key and field (the client works them out as the script does for other entries, see
+// redis_dedup_store). Expires what the window forgot; finds the body match, the URL match and the band candidates (sharing >= 2 bands);
 // unless the body matches, remembers the entry at once — the first lookup of a story claims
 // it, atomically, whichever instance runs it (the client rewrites the entry with its
 // decision if it turns out a near copy). Returns {claimed ref|false, live entries,
