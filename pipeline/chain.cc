@@ -51,8 +51,11 @@ process_result chain::run_stage(size_t s, article& a) {
     const auto start = std::chrono::steady_clock::now();
     process_result result = p.process(a);
     uint32_t micros = elapsed_us(start);
-    if (s > 0 && stages_[s - 1].begin_step && !a.timings.empty() && a.timings.back().processor == p.name())
-      micros += a.timings.back().micros, a.timings.pop_back();
+    if (s > 0 && stages_[s - 1].begin_step) {
+      // The begin() step's timing, just pushed, becomes part of this one.
+      micros += a.timings.back().micros;
+      a.timings.pop_back();
+    }
     a.timings.push_back(step_timing{p.name(), micros});
     metrics_[i].latency->observe_us(micros);
     if (!result) {

@@ -291,16 +291,6 @@ redis_reply redis_connection::receive() {
   return read_one(lock);
 }
 
-size_t redis_connection::in_flight() const {
-  std::lock_guard lock(mutex_);
-  return in_flight_;
-}
-
-bool redis_connection::connect() {
-  std::lock_guard lock(mutex_);
-  return ensure_connected();
-}
-
 void redis_connection::reset(std::string why) {
   std::lock_guard lock(mutex_);
   if (context_) drop(std::move(why));

@@ -29,7 +29,6 @@ class redis_args {
   }
   redis_args& add(int64_t n);
   redis_args& add(uint64_t n);
-  size_t size() const { return ends_.size(); }
 
  private:
   friend class redis_connection;
@@ -74,13 +73,10 @@ class redis_connection {
   bool send(redis_args& args);
   // The reply of the oldest command in flight, waiting up to timeout_ms; nullptr for an
   // error reply (the connection stays) or a lost connection (dropped: every command in
-  // flight is lost; in_flight() is then 0).
+  // flight is lost).
   redis_reply receive();
-  size_t in_flight() const;
-  // Connects now if not connected and nothing is in flight (within the retry period: false).
-  bool connect();
   // Drops the connection (everything in flight is lost), e.g. after an error reply broke
-  // the caller's pipeline. The next connect() waits for the retry period.
+  // the caller's pipeline. The next connection attempt waits for the retry period.
   void reset(std::string why);
 
   bool connected() const;

@@ -329,7 +329,9 @@ dedup_store::claim_outcome redis_dedup_store::claim(const dedup_record& record, 
   }
   encode(record, entry_);
   args_.clear();
-  args_.add("SET").add(base_ + "e:" + std::to_string(claimed_)).add(entry_).add("XX").add("KEEPTTL");
+  char digits[24];
+  slot_.assign(base_).append("e:").append(digits, std::to_chars(digits, digits + sizeof digits, claimed_).ptr);
+  args_.add("SET").add(slot_).add(entry_).add("XX").add("KEEPTTL");
   if (!ready_ || !connection_.send(args_)) {
     ready_ = false;
     return claim_outcome::unavailable;  // claimed_ kept: retried

@@ -21,8 +21,9 @@ namespace newsflow::testing {
 class redis_test_server {
  public:
   redis_test_server() {
-    char dir[] = "/tmp/newsflow-redis-XXXXXX";
-    if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
+    // A fresh directory under $TMPDIR (or /tmp): mkdtemp fills in the X's.
+    std::string dir = (std::filesystem::temp_directory_path() / "newsflow-redis-XXXXXX").string();
+    if (!mkdtemp(dir.data())) throw std::runtime_error("cannot create a directory for redis-server");
     dir_ = dir;
     socket_ = dir_ + "/redis.sock";
     start();
