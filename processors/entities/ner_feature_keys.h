@@ -51,6 +51,8 @@ enum tmpl : uint64_t {
   elsewhere_prev,
   elsewhere_next,
   dense_component,  // (slot, dimension) of a word vector: dense_key
+  first_left_across,   // (first-stage label two tokens back, the word between)
+  first_right_across,  // (the word between, first-stage label two tokens ahead)
 };
 
 // The feature of template `t` with a text value, and with one or two numeric values.

@@ -84,7 +84,38 @@ std::string_view last_chars(std::string_view s, size_t n) {
   return s.substr(i);
 }
 
-thread_local std::string scratch_lower, scratch_shape, scratch_short;
+thread_local std::string scratch_lower, scratch_shape, scratch_short, scratch_folded;
+
+// `lower` without its accents and other combining marks ("perú" -> "peru", "coruña" ->
+// "coruna"): the form the English-trained clusters and vectors may know a Spanish or Dutch
+// name by. False when there is nothing to fold.
+bool fold_marks(std::string_view lower, std::string& folded) {
+  if (std::all_of(lower.begin(), lower.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return false;
+  folded.clear();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(lower.data());
+  bool changed = false;
+  for (size_t i = 0; i < lower.size();) {
+    size_t len = 0;
+    const int32_t cp = utf8_decode_valid(bytes, i, len);
+    utf8proc_int32_t parts[4];
+    int last_boundclass = 0;
+    const utf8proc_ssize_t n =
+        utf8proc_decompose_char(cp, parts, 4, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
+                                &last_boundclass);
+    if (n < 1 || n > 4) {
+      folded.append(lower.substr(i, len));
+    } else {
+      for (utf8proc_ssize_t k = 0; k < n; ++k) {
+        utf8proc_uint8_t buf[4];
+        folded.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(utf8proc_encode_char(parts[k], buf)));
+      }
+      changed |= n != 1 || parts[0] != cp;
+    }
+    i += len;
+  }
+  return changed;
+}
 
 }  // namespace
 
@@ -111,6 +142,12 @@ ner_word_info describe_word(std::string_view written, const gazetteer* names, co
   w.short_key = key(shape_short, scratch_short);
   if (clusters != nullptr) w.cluster = clusters->of(w.lower_key);
   if (vectors != nullptr) w.vector_row = vectors->row_of(w.lower_key);
+  if (((clusters != nullptr && w.cluster == 0) || (vectors != nullptr && w.vector_row < 0)) &&
+      fold_marks(lower, scratch_folded)) {
+    const uint64_t folded = key(word_lower, scratch_folded);
+    if (clusters != nullptr && w.cluster == 0) w.cluster = clusters->of(folded);
+    if (vectors != nullptr && w.vector_row < 0) w.vector_row = vectors->row_of(folded);
+  }
   if (names != nullptr) {
     const gazetteer::match m = names->find(gazetteer::extend(0, w.lower_key));
     w.names = m.categories;
@@ -365,8 +402,19 @@ void second_stage_features(const ner_document_features& first, std::span<const u
     const uint8_t majority = counts.majority_without(first.word_ids[i], labels[i]);
     out.hashes.push_back(combine(first_word_majority, majority, 0));
     out.hashes.push_back(combine(first_word_majority_shape, majority, first.shape_keys[i]));
+    out.hashes.push_back(first_left_across_key(first.word_keys, labels, i));
+    out.hashes.push_back(first_right_across_key(first.word_keys, labels, i));
     out.offsets.push_back(static_cast<uint32_t>(out.hashes.size()));
   }
+}
+
+uint64_t first_left_across_key(std::span<const uint64_t> word_keys, std::span<const uint8_t> labels, size_t i) {
+  return combine(first_left_across, i >= 2 ? labels[i - 2] : no_label, i >= 1 ? word_keys[i - 1] : boundary_key);
+}
+
+uint64_t first_right_across_key(std::span<const uint64_t> word_keys, std::span<const uint8_t> labels, size_t i) {
+  const size_t n = labels.size();
+  return combine(first_right_across, i + 1 < n ? word_keys[i + 1] : boundary_key, i + 2 < n ? labels[i + 2] : no_label);
 }
 
 uint32_t document_words::number(std::span<const uint64_t> keys, std::vector<uint32_t>& ids) {

@@ -55,12 +55,12 @@ struct ner_word_info {
   uint64_t lower_key = 0;    // lower-cased (ner_word_key)
   uint64_t shape_key = 0;    // long shape ("Xxxxx")
   uint64_t short_key = 0;    // short shape ("Xx")
-  uint32_t cluster = 0;      // word_clusters::of, 0 unknown
+  uint32_t cluster = 0;      // word_clusters::of (of the word without accents if unknown with them), 0 unknown
   uint16_t names = 0;        // name-list categories of the word on its own
   bool names_continue = false;  // a listed phrase of more words starts with it
   uint8_t upper = 0, lower = 0;  // upper / lower-case letters among its first 12 characters
   uint8_t case_class = 0;  // starts with a letter: 1 lower case, 2 capitalised, 4 all upper case
-  int32_t vector_row = -1;  // word_vectors::row_of, -1 none
+  int32_t vector_row = -1;  // word_vectors::row_of (idem), -1 none
 };
 
 // Describes a token's text. `lower` and `shape` receive its lower-cased form and long shape.
@@ -143,10 +143,16 @@ class ner_feature_extractor {
 
 // A second stage's features (Ratinov & Roth's two-stage prediction aggregation): token i's
 // own features plus what the first stage labelled it and the two tokens after it (a
-// look-ahead greedy decoding lacks), and the type the first stage gave most often to the same
-// word elsewhere in the document, before or after.
+// look-ahead greedy decoding lacks), what it labelled the tokens two back and two ahead with
+// the word between, and the type the first stage gave most often to the same word elsewhere
+// in the document, before or after.
 void second_stage_features(const ner_document_features& first_features, std::span<const uint8_t> first_labels,
                            ner_document_features& out);
+
+// Two of those features: what the first stage labelled the token two back (ahead) with the
+// word between, so "Maia (Lleida)" and "Josemi y Maia" see the name across the "(" or "y".
+uint64_t first_left_across_key(std::span<const uint64_t> word_keys, std::span<const uint8_t> first_labels, size_t i);
+uint64_t first_right_across_key(std::span<const uint64_t> word_keys, std::span<const uint8_t> first_labels, size_t i);
 
 // What a model records of the lists, clusters and vectors it was trained with (0: none).
 uint64_t resources_fingerprint(const gazetteer* names, const word_clusters* clusters,

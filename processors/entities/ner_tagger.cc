@@ -183,6 +183,10 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
     counts.reset(words_count_);
     for (size_t i = 0; i < n; ++i) counts.add(word_ids_[i], first_labels_[i]);
     const auto at = [&](size_t k) -> uint64_t { return k < n ? first_labels_[k] : ner_feature::no_label; };
+    // The hashed ones (the majority with the shape, the labels across a word) looked up
+    // all at once, as the context features are.
+    constexpr size_t hashed = 3;
+    first_features_.resize(hashed * n);
     for (size_t i = 0; i < n; ++i) {
       float* scores = scores_of(1, i);
       add(rows.first(first_labels_[i]), scores);
@@ -191,9 +195,15 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
       add(rows.first_around(i > 0 ? first_labels_[i - 1] : ner_feature::no_label, at(i + 1)), scores);
       const uint8_t majority = counts.majority_without(word_ids_[i], first_labels_[i]);
       add(rows.first_majority(majority), scores);
-      model_.stages()[1].add_row(ner_feature::combine(ner_feature::first_word_majority_shape, majority, shape_keys_[i]),
-                                 scores);
+      first_features_[hashed * i] =
+          ner_feature::combine(ner_feature::first_word_majority_shape, majority, shape_keys_[i]);
+      first_features_[hashed * i + 1] = first_left_across_key(word_keys_, first_labels_, i);
+      first_features_[hashed * i + 2] = first_right_across_key(word_keys_, first_labels_, i);
     }
+    find_all(model_.stages()[1], first_features_, first_rows_);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t k = hashed * i; k < hashed * (i + 1); ++k)
+        if (first_rows_[k] != nullptr) add(first_rows_[k], scores_of(1, i));
     look_up_likely_label_rows(1, first_labels_);
     decode(1, labels_);
   }

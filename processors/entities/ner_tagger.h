@@ -178,6 +178,8 @@ class ner_tagger {
   std::vector<const float*> likely_rows_;    // and their rows (null: not in the model)
   std::vector<uint8_t> outside_;
   std::vector<uint8_t> first_labels_;
+  std::vector<uint64_t> first_features_;   // per token: the second stage's 3 hashed features of
+  std::vector<const float*> first_rows_;   // the first stage's labels, and their rows
   std::vector<uint8_t> labels_;
 };
 

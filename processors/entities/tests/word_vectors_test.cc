@@ -6,6 +6,7 @@
 #include <string>
 
 #include "processors/entities/ner_features.h"
+#include "processors/entities/word_clusters.h"
 
 namespace newsflow {
 namespace {
@@ -45,6 +46,25 @@ TEST(WordVectors, WordsAreFoundWhateverTheCaseAndScaled) {
   scaled.values(row, x);
   EXPECT_EQ(x[0], 2.0f);
   EXPECT_NE(scaled.fingerprint(), v->fingerprint());
+}
+
+// The English-trained clusters and vectors know many Spanish and Dutch names only without
+// their accents ("peru", "coruna"): a word they do not know as written is looked up so.
+TEST(WordVectors, AccentedWordsFallBackToTheirUnaccentedForm) {
+  const auto v = word_vectors::parse(vectors_file(2, 0.5f, {{"peru", "\x02\x02"}, {"perú", "\x04\x04"}, {"jose", "\x01\x01"}}));
+  const auto c = word_clusters::parse("coruna\t3 7\njose\t1 2\n");
+  ASSERT_TRUE(v.has_value() && c.has_value());
+  std::string lower, shape;
+  const auto describe = [&](std::string_view w) { return describe_word(w, nullptr, &*c, &*v, lower, shape); };
+  EXPECT_EQ(describe("Perú").vector_row, 1);  // known as written: its own row
+  EXPECT_EQ(describe("PERÙ").vector_row, 0);
+  EXPECT_EQ(describe("José").vector_row, 2);
+  EXPECT_EQ(describe("José").cluster, c->of(ner_word_key("jose")));
+  EXPECT_EQ(describe("Coruña").cluster, c->of(ner_word_key("coruna")));
+  EXPECT_NE(describe("Coruña").cluster, 0u);
+  EXPECT_EQ(describe("Coruña").vector_row, -1);  // neither form known
+  EXPECT_EQ(describe("Zürich").cluster, 0u);
+  EXPECT_EQ(lower, "zürich");  // the word's own form is what its word feature keeps
 }
 
 TEST(WordVectors, BadFilesAreRefusedWithTheReason) {
