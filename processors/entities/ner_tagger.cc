@@ -49,8 +49,11 @@ void add(const float* row, float* scores) {
 // a document's features are mostly not in cache).
 void find_all(const ner_weights& weights, std::span<const uint64_t> features, std::vector<const float*>& rows) {
   rows.resize(features.size());
-  for (uint64_t f : features) weights.prefetch(f);
-  for (size_t k = 0; k < features.size(); ++k) {
+  const size_t n = features.size();
+  constexpr size_t ahead = 32;
+  for (size_t k = 0; k < std::min(n, ahead); ++k) weights.prefetch(features[k]);
+  for (size_t k = 0; k < n; ++k) {
+    if (k + ahead < n) weights.prefetch(features[k + ahead]);
     rows[k] = weights.find(features[k]);
     if (rows[k] != nullptr) __builtin_prefetch(rows[k]);
   }

@@ -21,7 +21,7 @@ std::expected<word_clusters, std::string> word_clusters::parse(std::string_view 
     const auto b = std::from_chars(a.ptr + 1, end, fine);
     if (b.ec != std::errc() || b.ptr != end || coarse >= 0xFFFF || fine >= 0xFFFF)
       return std::string("expected two cluster numbers");
-    c.clusters_[ner_word_key(word)] = (coarse + 1) << 16 | (fine + 1);
+    *c.clusters_.emplace(ner_word_key(word)).first = (coarse + 1) << 16 | (fine + 1);
     return std::string();
   });
   if (!read) return std::unexpected(read.error());

@@ -5,7 +5,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "processors/entities/word_key_table.h"
 
 namespace newsflow {
 
@@ -21,14 +22,14 @@ class word_clusters {
   // The clusters of the word with this key (ner_word_key): (coarse + 1) << 16 | (fine + 1),
   // or 0 for a word the embeddings do not know.
   uint32_t of(uint64_t word_key) const {
-    const auto it = clusters_.find(word_key);
-    return it == clusters_.end() ? 0 : it->second;
+    const uint32_t* found = clusters_.find(word_key);
+    return found == nullptr ? 0 : *found;
   }
   uint64_t fingerprint() const { return fingerprint_; }
   size_t size() const { return clusters_.size(); }
 
  private:
-  std::unordered_map<uint64_t, uint32_t> clusters_;
+  word_key_table<uint32_t> clusters_;
   uint64_t fingerprint_ = 0;
 };
 

@@ -33,7 +33,7 @@ std::expected<word_vectors, std::string> word_vectors::parse(std::string_view by
     word.resize(length);
     if (!take(word.data(), length) || !take(v.quantized_.data() + size_t{r} * v.dims_, v.dims_))
       return std::unexpected(fmt::format("truncated at word {}", r + 1));
-    v.rows_.try_emplace(ner_word_key(word), r);
+    if (auto [row, added] = v.rows_.emplace(ner_word_key(word)); added) *row = r;
   }
   if (reader.left() != 0) return std::unexpected(fmt::format("{} bytes after the vectors", reader.left()));
   return v;

@@ -5,8 +5,9 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "processors/entities/word_key_table.h"
 
 namespace newsflow {
 
@@ -28,8 +29,8 @@ class word_vectors {
 
   // The row of the word with this key (ner_word_key), or -1 for a word without a vector.
   int32_t row_of(uint64_t word_key) const {
-    const auto it = rows_.find(word_key);
-    return it == rows_.end() ? -1 : static_cast<int32_t>(it->second);
+    const uint32_t* found = rows_.find(word_key);
+    return found == nullptr ? -1 : static_cast<int32_t>(*found);
   }
   // Row r's components into out[0..dims()).
   void values(int32_t row, float* out) const {
@@ -45,7 +46,7 @@ class word_vectors {
   void scale(float gain);
 
  private:
-  std::unordered_map<uint64_t, uint32_t> rows_;
+  word_key_table<uint32_t> rows_;
   std::vector<int8_t> quantized_;
   float scale_ = 0;
   uint32_t dims_ = 0;
