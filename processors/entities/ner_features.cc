@@ -222,6 +222,11 @@ size_t ner_document_context::case_slot(uint64_t k) const {
 
 void ner_document_context::mark_names(const gazetteer& names) {
   const size_t n = words_.size();
+  // The two-word phrases are looked up below one after the other, each a likely cache
+  // miss in the large table: fetch them all first.
+  for (size_t i = 0; i + 1 < n; ++i)
+    if (words_[i].names_continue && !tokens_[i + 1].line_start)
+      names.prefetch(gazetteer::extend(gazetteer::extend(0, words_[i].lower_key), words_[i + 1].lower_key));
   for (size_t i = 0; i < n; ++i) {
     if (words_[i].names == 0 && !words_[i].names_continue) continue;
     size_t longest[gazetteer::max_categories] = {};
