@@ -32,6 +32,16 @@ void ner_word_cache::sum_rows(const ner_word_features& f, int32_t vector_row, fl
   // its previous token's next word (ner_feature::dense_offsets).
   constexpr role dense_roles[ner_feature::dense_slots] = {own, as_previous, as_next};
   const auto& stages = model_.stages();
+  // The rows of a new word's features are mostly not in cache: ask for all of them first.
+  for (const ner_weights& stage : stages) {
+    for (size_t k = 0; k < f.own_count; ++k) stage.prefetch(f.own[k]);
+    for (size_t k = 0; k < f.neighbour_count; ++k) {
+      stage.prefetch(f.as_previous[k]);
+      stage.prefetch(f.as_next[k]);
+    }
+    stage.prefetch(f.as_second_previous);
+    stage.prefetch(f.as_second_next);
+  }
   for (size_t s = 0; s < stages.size(); ++s) {
     float* r = rows + s * roles * labels;
     for (size_t k = 0; k < f.own_count; ++k) stages[s].add_row(f.own[k], r + own * labels);
