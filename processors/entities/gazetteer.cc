@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "processors/entities/ner_features.h"
 #include "processors/entities/ner_tokenizer.h"
@@ -19,17 +18,13 @@ uint64_t gazetteer::extend(uint64_t phrase_key, uint64_t word_key) {
 }
 
 gazetteer::match gazetteer::find(uint64_t phrase_key) const {
-  if (slots_.empty()) return {};
-  for (size_t i = phrase_key & mask_;; i = (i + 1) & mask_) {
-    if (slots_[i].key == phrase_key) return slots_[i].what;
-    if (slots_[i].key == 0) return {};
-  }
+  const match* found = phrases_.find(phrase_key);
+  return found == nullptr ? match{} : *found;
 }
 
 std::expected<gazetteer, std::string> gazetteer::parse(std::string_view text) {
   gazetteer g;
   g.fingerprint_ = XXH3_64bits(text.data(), text.size());
-  std::unordered_map<uint64_t, match> phrases;  // and the beginnings of longer ones
   std::vector<ner_token> tokens;
   const auto read = for_each_tab_line(text, [&](std::string_view category, std::string_view phrase) {
     auto it = std::find(g.categories_.begin(), g.categories_.end(), category);
@@ -42,22 +37,13 @@ std::expected<gazetteer, std::string> gazetteer::parse(std::string_view text) {
     if (tokens.empty() || tokens.size() > max_words) return std::string();  // longer phrases never match
     uint64_t key = 0;
     for (size_t k = 0; k < tokens.size(); ++k) {
-      if (k > 0) phrases[key].continues = true;
+      if (k > 0) g.phrases_.emplace(key).first->continues = true;
       key = extend(key, ner_word_key(phrase.substr(tokens[k].begin, tokens[k].end - tokens[k].begin)));
     }
-    phrases[key].categories |= static_cast<uint16_t>(1u << (it - g.categories_.begin()));
+    g.phrases_.emplace(key).first->categories |= static_cast<uint16_t>(1u << (it - g.categories_.begin()));
     return std::string();
   });
   if (!read) return std::unexpected(read.error());
-  size_t capacity = 16;
-  while (capacity < 2 * phrases.size()) capacity *= 2;
-  g.slots_.assign(capacity, slot{0, {}});
-  g.mask_ = capacity - 1;
-  for (const auto& [key, what] : phrases) {
-    size_t i = key & g.mask_;
-    while (g.slots_[i].key != 0) i = (i + 1) & g.mask_;
-    g.slots_[i] = slot{key, what};
-  }
   return g;
 }
 

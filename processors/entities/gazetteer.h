@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/entities/hashed_key_table.h"
+
 namespace newsflow {
 
 // Name lists for the entity tagger (models/gazetteers.tsv, built by tools/build_gazetteers.sh):
@@ -39,18 +41,11 @@ class gazetteer {
   match find(uint64_t phrase_key) const;
   uint16_t categories_of(uint64_t phrase_key) const { return find(phrase_key).categories; }
   // Asks the processor to fetch the slot a find(phrase_key) reads first.
-  void prefetch(uint64_t phrase_key) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[phrase_key & mask_]);
-  }
+  void prefetch(uint64_t phrase_key) const { phrases_.prefetch(phrase_key); }
 
  private:
-  struct slot {
-    uint64_t key;
-    match what;
-  };
   std::vector<std::string> categories_;
-  std::vector<slot> slots_;
-  size_t mask_ = 0;
+  hashed_key_table<match> phrases_;  // listed phrases and the beginnings of longer ones
   uint64_t fingerprint_ = 0;
 };
 

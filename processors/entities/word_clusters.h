@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "processors/entities/word_key_table.h"
+#include "processors/entities/hashed_key_table.h"
 
 namespace newsflow {
 
@@ -29,7 +29,7 @@ class word_clusters {
   size_t size() const { return clusters_.size(); }
 
  private:
-  word_key_table<uint32_t> clusters_;
+  hashed_key_table<uint32_t> clusters_;
   uint64_t fingerprint_ = 0;
 };
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "processors/entities/word_key_table.h"
+#include "processors/entities/hashed_key_table.h"
 
 namespace newsflow {
 
@@ -46,7 +46,7 @@ class word_vectors {
   void scale(float gain);
 
  private:
-  word_key_table<uint32_t> rows_;
+  hashed_key_table<uint32_t> rows_;
   std::vector<int8_t> quantized_;
   float scale_ = 0;
   uint32_t dims_ = 0;

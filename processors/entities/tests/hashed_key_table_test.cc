@@ -1,4 +1,4 @@
-#include "processors/entities/word_key_table.h"
+#include "processors/entities/hashed_key_table.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@ namespace {
 
 // Every key put in is found again with its value, through the table's growth, and keys
 // never put in are not, including ones that share a first slot with stored keys.
-TEST(WordKeyTable, FindsWhatWasPutInThroughGrowth) {
-  word_key_table<uint32_t> table;
+TEST(HashedKeyTable, FindsWhatWasPutInThroughGrowth) {
+  hashed_key_table<uint32_t> table;
   EXPECT_EQ(table.find(42), nullptr);  // empty
   constexpr uint64_t count = 5000;
   const auto key = [](uint64_t k) { return k * 0x9E3779B97F4A7C15ULL; };
@@ -27,15 +27,15 @@ TEST(WordKeyTable, FindsWhatWasPutInThroughGrowth) {
   }
   for (uint64_t k = count + 1; k <= 2 * count; ++k) EXPECT_EQ(table.find(key(k)), nullptr) << k;
   // Keys equal in their low bits probe on to their own slots.
-  word_key_table<uint32_t> clashing;
+  hashed_key_table<uint32_t> clashing;
   for (uint64_t k = 1; k <= 100; ++k) *clashing.emplace(k << 40).first = static_cast<uint32_t>(k);
   for (uint64_t k = 1; k <= 100; ++k) EXPECT_EQ(*clashing.find(k << 40), k);
   EXPECT_EQ(clashing.find(101ULL << 40), nullptr);
 }
 
 // A key put in twice keeps one slot: the second emplace finds the first's value.
-TEST(WordKeyTable, AKeyPutInAgainFindsItsSlot) {
-  word_key_table<uint32_t> table;
+TEST(HashedKeyTable, AKeyPutInAgainFindsItsSlot) {
+  hashed_key_table<uint32_t> table;
   *table.emplace(7).first = 1;
   const auto [value, added] = table.emplace(7);
   EXPECT_FALSE(added);
