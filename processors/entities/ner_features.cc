@@ -223,22 +223,25 @@ size_t ner_document_context::case_slot(uint64_t k) const {
 void ner_document_context::mark_names(const gazetteer& names) {
   const size_t n = words_.size();
   // The two-word phrases are looked up below one after the other, each a likely cache
-  // miss in the large table: fetch them all first.
+  // miss in the large table: their keys are made and their slots fetched all first.
+  two_word_keys_.assign(n, 0);
   for (size_t i = 0; i + 1 < n; ++i)
-    if (words_[i].names_continue && !tokens_[i + 1].line_start)
-      names.prefetch(gazetteer::extend(gazetteer::extend(0, words_[i].lower_key), words_[i + 1].lower_key));
+    if (words_[i].names_continue && !tokens_[i + 1].line_start) {
+      two_word_keys_[i] = gazetteer::extend(gazetteer::extend(0, words_[i].lower_key), words_[i + 1].lower_key);
+      names.prefetch(two_word_keys_[i]);
+    }
   for (size_t i = 0; i < n; ++i) {
     if (words_[i].names == 0 && !words_[i].names_continue) continue;
     size_t longest[gazetteer::max_categories] = {};
     uint16_t any = 0;
-    uint64_t phrase = gazetteer::extend(0, words_[i].lower_key);
+    uint64_t phrase = 0;
     gazetteer::match m{words_[i].names, words_[i].names_continue};
     for (size_t len = 1;; ++len) {
       for (uint16_t b = m.categories; b != 0; b &= static_cast<uint16_t>(b - 1)) longest[std::countr_zero(b)] = len;
       any |= m.categories;
       // Longer phrases only where one starts so, within the line.
       if (!m.continues || len == gazetteer::max_words || i + len >= n || tokens_[i + len].line_start) break;
-      phrase = gazetteer::extend(phrase, words_[i + len].lower_key);
+      phrase = len == 1 ? two_word_keys_[i] : gazetteer::extend(phrase, words_[i + len].lower_key);
       m = names.find(phrase);
     }
     for (uint16_t b = any; b != 0; b &= static_cast<uint16_t>(b - 1)) {

@@ -109,6 +109,7 @@ class ner_document_context {
   std::span<const ner_word_info> words_;
   std::vector<uint8_t> caps_line_;
   std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
+  std::vector<uint64_t> two_word_keys_;  // per token: the key of the two-word phrase it begins (0: not looked up)
   std::vector<uint64_t> case_keys_;  // document case table: word key
   std::vector<uint8_t> case_seen_;   // case classes seen
   std::vector<std::pair<uint64_t, uint32_t>> occurrences_;  // (word key, token) of capitalised words
