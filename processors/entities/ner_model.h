@@ -84,6 +84,7 @@ ner_weights mean_of(std::span<const ner_weights> members);
 class ner_model {
  public:
   static constexpr uint32_t labels = ner_label::count;
+  static constexpr size_t max_stages = 2;
 
   // Reads a model file; the error says what is wrong with it.
   static std::expected<ner_model, std::string> load(const std::filesystem::path& path);
@@ -92,6 +93,20 @@ class ner_model {
   bool save(const std::filesystem::path& path) const;
 
   const std::vector<ner_weights>& stages() const { return stages_; }
+  // A feature's row in every stage (rows[s] null where stage s lacks it), found with one
+  // probe: the tagger looks most features up in both stages, and the stages' tables are
+  // each larger than the processor's caches, so one table of all keys costs half the misses.
+  void find_in_stages(uint64_t feature, const float* rows[max_stages]) const {
+    const joint_slot* s = slot_of(feature);
+    for (size_t k = 0; k < stages_.size(); ++k) rows[k] = s == nullptr ? nullptr : row_in(*s, k);
+  }
+  // A feature's row in one stage (null: none), through the same table.
+  const float* find_in_stage(uint64_t feature, size_t stage) const {
+    const joint_slot* s = slot_of(feature);
+    return s == nullptr ? nullptr : row_in(*s, stage);
+  }
+  // Asks the processor to fetch the slot a find_in_stages(feature) reads first.
+  void prefetch_in_stages(uint64_t feature) const { __builtin_prefetch(&slots_[(feature == 0 ? 1 : feature) & mask_]); }
   const std::string& language() const { return language_; }
   uint64_t gazetteer_fingerprint() const { return gazetteer_fingerprint_; }
   size_t features() const;
@@ -100,6 +115,24 @@ class ner_model {
   std::string language_;
   uint64_t gazetteer_fingerprint_ = 0;
   std::vector<ner_weights> stages_;
+  // Every feature of any stage and its row in each (no_row: none); at most 5/8 full.
+  static constexpr uint32_t no_row = UINT32_MAX;
+  struct joint_slot {
+    uint64_t key;  // 0: empty
+    uint32_t row[max_stages];
+  };
+  const joint_slot* slot_of(uint64_t feature) const {
+    if (feature == 0) feature = 1;  // as ner_weights stores it
+    for (size_t i = feature & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i].key == feature) return &slots_[i];
+      if (slots_[i].key == 0) return nullptr;
+    }
+  }
+  const float* row_in(const joint_slot& s, size_t stage) const {
+    return s.row[stage] == no_row ? nullptr : stages_[stage].weights().data() + size_t{s.row[stage]} * labels;
+  }
+  std::vector<joint_slot> slots_;
+  size_t mask_ = 0;
 };
 
 }  // namespace newsflow

@@ -47,15 +47,31 @@ void add(const float* row, float* scores) {
 // The rows of many features (null: not in the model), looked up in passes without
 // dependencies between them, so the processor has many memory reads in flight (the rows of
 // a document's features are mostly not in cache).
-void find_all(const ner_weights& weights, std::span<const uint64_t> features, std::vector<const float*>& rows) {
+void find_all(const ner_model& model, size_t stage, std::span<const uint64_t> features, std::vector<const float*>& rows) {
   rows.resize(features.size());
   const size_t n = features.size();
   constexpr size_t ahead = 32;
-  for (size_t k = 0; k < std::min(n, ahead); ++k) weights.prefetch(features[k]);
+  for (size_t k = 0; k < std::min(n, ahead); ++k) model.prefetch_in_stages(features[k]);
   for (size_t k = 0; k < n; ++k) {
-    if (k + ahead < n) weights.prefetch(features[k + ahead]);
-    rows[k] = weights.find(features[k]);
+    if (k + ahead < n) model.prefetch_in_stages(features[k + ahead]);
+    rows[k] = model.find_in_stage(features[k], stage);
     if (rows[k] != nullptr) __builtin_prefetch(rows[k]);
+  }
+}
+
+// The same for features every stage has a use for: rows[k * max_stages + s] is feature k's
+// row in stage s, each feature found with one probe (ner_model::find_in_stages).
+void find_all_in_stages(const ner_model& model, std::span<const uint64_t> features, std::vector<const float*>& rows) {
+  const size_t n = features.size(), stages = model.stages().size();
+  rows.resize(n * ner_model::max_stages);
+  constexpr size_t ahead = 32;
+  for (size_t k = 0; k < std::min(n, ahead); ++k) model.prefetch_in_stages(features[k]);
+  for (size_t k = 0; k < n; ++k) {
+    if (k + ahead < n) model.prefetch_in_stages(features[k + ahead]);
+    const float** found = rows.data() + k * ner_model::max_stages;
+    model.find_in_stages(features[k], found);
+    for (size_t s = 0; s < stages; ++s)
+      if (found[s] != nullptr) __builtin_prefetch(found[s]);
   }
 }
 
@@ -102,12 +118,11 @@ void ner_tagger::score_words(std::string_view text) {
     context_.name_features(i, context_features_);
     context_offsets_.push_back(static_cast<uint32_t>(context_features_.size()));
   }
-  for (size_t s = 0; s < stages; ++s) {
-    find_all(model_.stages()[s], context_features_, context_rows_);
-    for (size_t i = 0; i < n; ++i)
-      for (size_t k = context_offsets_[i]; k < context_offsets_[i + 1]; ++k)
-        if (context_rows_[k] != nullptr) add(context_rows_[k], scores_of(s, i));
-  }
+  find_all_in_stages(model_, context_features_, context_rows_);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t k = context_offsets_[i]; k < context_offsets_[i + 1]; ++k)
+      for (size_t s = 0; s < stages; ++s)
+        if (const float* row = context_rows_[k * ner_model::max_stages + s]) add(row, scores_of(s, i));
 }
 
 // The label features that are hashed (those of the word and shape with the previous label
@@ -133,12 +148,11 @@ void ner_tagger::look_up_likely_label_rows(size_t stage, std::span<const uint8_t
     likely_features_[3 * i + 1] = combine(label1_shape, previous, shape_keys_[i]);
     likely_features_[3 * i + 2] = combine(history_shape, h, shape_keys_[i]);
   }
-  find_all(model_.stages()[stage], likely_features_, likely_rows_);
+  find_all(model_, stage, likely_features_, likely_rows_);
 }
 
 void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
   using namespace ner_feature;
-  const ner_weights& weights = model_.stages()[stage];
   const ner_label_rows& rows = label_rows_[stage];
   const size_t n = tokens_.size();
   labels.resize(n);
@@ -158,13 +172,13 @@ void ner_tagger::decode(size_t stage, std::vector<uint8_t>& labels) {
       add_found(likely[0], scores);
       add_found(likely[1], scores);
     } else {
-      weights.add_row(combine(label1_word, s.previous, word_keys_[i]), scores);
-      weights.add_row(combine(label1_shape, s.previous, shape_keys_[i]), scores);
+      add_found(model_.find_in_stage(combine(label1_word, s.previous, word_keys_[i]), stage), scores);
+      add_found(model_.find_in_stage(combine(label1_shape, s.previous, shape_keys_[i]), stage), scores);
     }
     if (s.history == likely_[i].history)
       add_found(likely[2], scores);
     else
-      weights.add_row(combine(history_shape, s.history, shape_keys_[i]), scores);
+      add_found(model_.find_in_stage(combine(history_shape, s.history, shape_keys_[i]), stage), scores);
     labels[i] = decoder_.best(scores);
     decoder_.commit(i, labels[i]);
   }
@@ -203,7 +217,7 @@ void ner_tagger::tag(std::string_view text, std::vector<ner_span>& spans) {
       first_features_[hashed * i + 1] = first_left_across_key(word_keys_, first_labels_, i);
       first_features_[hashed * i + 2] = first_right_across_key(word_keys_, first_labels_, i);
     }
-    find_all(model_.stages()[1], first_features_, first_rows_);
+    find_all(model_, 1, first_features_, first_rows_);
     for (size_t i = 0; i < n; ++i)
       for (size_t k = hashed * i; k < hashed * (i + 1); ++k)
         if (first_rows_[k] != nullptr) add(first_rows_[k], scores_of(1, i));

@@ -32,29 +32,35 @@ void ner_word_cache::sum_rows(const ner_word_features& f, int32_t vector_row, fl
   // its previous token's next word (ner_feature::dense_offsets).
   constexpr role dense_roles[ner_feature::dense_slots] = {own, as_previous, as_next};
   const auto& stages = model_.stages();
-  // The rows of a new word's features are mostly not in cache: ask for all of them first.
-  for (const ner_weights& stage : stages) {
-    for (size_t k = 0; k < f.own_count; ++k) stage.prefetch(f.own[k]);
-    for (size_t k = 0; k < f.neighbour_count; ++k) {
-      stage.prefetch(f.as_previous[k]);
-      stage.prefetch(f.as_next[k]);
-    }
-    stage.prefetch(f.as_second_previous);
-    stage.prefetch(f.as_second_next);
+  // The rows of a new word's features are mostly not in cache: ask for all of them first,
+  // then find each feature's rows in every stage with one probe.
+  for (size_t k = 0; k < f.own_count; ++k) model_.prefetch_in_stages(f.own[k]);
+  for (size_t k = 0; k < f.neighbour_count; ++k) {
+    model_.prefetch_in_stages(f.as_previous[k]);
+    model_.prefetch_in_stages(f.as_next[k]);
   }
-  for (size_t s = 0; s < stages.size(); ++s) {
-    float* r = rows + s * roles * labels;
-    for (size_t k = 0; k < f.own_count; ++k) stages[s].add_row(f.own[k], r + own * labels);
-    for (size_t k = 0; k < f.neighbour_count; ++k) {
-      stages[s].add_row(f.as_previous[k], r + as_previous * labels);
-      stages[s].add_row(f.as_next[k], r + as_next * labels);
-    }
-    stages[s].add_row(f.as_second_previous, r + as_second_previous * labels);
-    stages[s].add_row(f.as_second_next, r + as_second_next * labels);
-    if (vectors_ != nullptr && vector_row >= 0)
+  model_.prefetch_in_stages(f.as_second_previous);
+  model_.prefetch_in_stages(f.as_second_next);
+  const auto add_rows = [&](uint64_t feature, role r) {
+    const float* found[ner_model::max_stages];
+    model_.find_in_stages(feature, found);
+    for (size_t s = 0; s < stages.size(); ++s)
+      if (found[s] != nullptr) {
+        float* to = rows + (s * roles + r) * labels;
+        for (uint32_t l = 0; l < labels; ++l) to[l] += found[s][l];
+      }
+  };
+  for (size_t k = 0; k < f.own_count; ++k) add_rows(f.own[k], own);
+  for (size_t k = 0; k < f.neighbour_count; ++k) {
+    add_rows(f.as_previous[k], as_previous);
+    add_rows(f.as_next[k], as_next);
+  }
+  add_rows(f.as_second_previous, as_second_previous);
+  add_rows(f.as_second_next, as_second_next);
+  if (vectors_ != nullptr && vector_row >= 0)
+    for (size_t s = 0; s < stages.size(); ++s)
       for (size_t slot = 0; slot < ner_feature::dense_slots; ++slot)
-        stages[s].add_dense(slot, vector_, vectors_->dims(), r + dense_roles[slot] * labels);
-  }
+        stages[s].add_dense(slot, vector_, vectors_->dims(), rows + (s * roles + dense_roles[slot]) * labels);
 }
 
 ner_word_cache::word ner_word_cache::get(std::string_view written) {

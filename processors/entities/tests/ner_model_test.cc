@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 namespace newsflow {
 namespace {
@@ -40,6 +41,42 @@ TEST_F(NerModelTest, ScoresAddTheRowsOfKnownFeatures) {
   EXPECT_FLOAT_EQ(scores[3], 1.0f);
   EXPECT_FLOAT_EQ(scores[0], 2.0f);
   EXPECT_FLOAT_EQ(scores[1], 0.0f);
+}
+
+TEST_F(NerModelTest, FindsAFeaturesRowInEveryStageWithOneLookUp) {
+  // Feature 42 in both stages, 7 only in the first, 9 only in the second, 99 in neither.
+  std::vector<float> first(2 * ner_model::labels, 0.0f), second(2 * ner_model::labels, 0.0f);
+  first[0] = 1.0f;                        // 42
+  first[ner_model::labels] = 2.0f;        // 7
+  second[0] = 3.0f;                       // 9
+  second[ner_model::labels] = 4.0f;       // 42
+  std::vector<ner_weights> stages;
+  stages.emplace_back(std::vector<uint64_t>{42, 7}, std::move(first));
+  stages.emplace_back(std::vector<uint64_t>{9, 42}, std::move(second));
+  const ner_model m("es", 0, std::move(stages));
+  for (uint64_t f : {42, 7, 9, 99}) {
+    const float* rows[ner_model::max_stages];
+    m.find_in_stages(f, rows);
+    for (size_t s = 0; s < 2; ++s) {
+      EXPECT_EQ(rows[s], m.stages()[s].find(f)) << "feature " << f << ", stage " << s;
+      EXPECT_EQ(m.find_in_stage(f, s), m.stages()[s].find(f)) << "feature " << f << ", stage " << s;
+    }
+  }
+  const float* rows[ner_model::max_stages];
+  m.find_in_stages(42, rows);
+  ASSERT_NE(rows[0], nullptr);
+  ASSERT_NE(rows[1], nullptr);
+  EXPECT_FLOAT_EQ(rows[0][0], 1.0f);
+  EXPECT_FLOAT_EQ(rows[1][0], 4.0f);
+  // A copy looks up into its own weights.
+  const ner_model copy = m;
+  copy.find_in_stages(7, rows);
+  EXPECT_EQ(rows[0], copy.stages()[0].find(7));
+  EXPECT_EQ(rows[1], nullptr);
+}
+
+TEST_F(NerModelTest, AModelHasOneOrTwoStages) {
+  EXPECT_THROW(ner_model("en", 0, {}), std::invalid_argument);
 }
 
 TEST_F(NerModelTest, MeanOfMembersScoresAsTheMeanOfTheirScores) {
