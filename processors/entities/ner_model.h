@@ -95,7 +95,7 @@ class ner_model {
   const std::vector<ner_weights>& stages() const { return stages_; }
   // A feature's row in every stage (rows[s] null where stage s lacks it), found with one
   // probe: the tagger looks most features up in both stages, and the stages' tables are
-  // each larger than the processor's caches, so one table of all keys costs half the misses.
+  // each larger than the processor's caches, so one table of all keys halves the probes.
   void find_in_stages(uint64_t feature, const float* rows[max_stages]) const {
     const joint_slot* s = slot_of(feature);
     for (size_t k = 0; k < stages_.size(); ++k) rows[k] = s == nullptr ? nullptr : row_in(*s, k);
@@ -105,8 +105,8 @@ class ner_model {
     const joint_slot* s = slot_of(feature);
     return s == nullptr ? nullptr : row_in(*s, stage);
   }
-  // Asks the processor to fetch the slot a find_in_stages(feature) reads first.
-  void prefetch_in_stages(uint64_t feature) const { __builtin_prefetch(&slots_[(feature == 0 ? 1 : feature) & mask_]); }
+  // Asks the processor to fetch the slot find_in_stages(feature) and find_in_stage read first.
+  void prefetch(uint64_t feature) const { __builtin_prefetch(&slots_[(feature == 0 ? 1 : feature) & mask_]); }
   const std::string& language() const { return language_; }
   uint64_t gazetteer_fingerprint() const { return gazetteer_fingerprint_; }
   size_t features() const;

@@ -44,35 +44,40 @@ void add(const float* row, float* scores) {
   for (uint32_t l = 0; l < ner_label::count; ++l) scores[l] += row[l];
 }
 
-// The rows of many features (null: not in the model), looked up in passes without
-// dependencies between them, so the processor has many memory reads in flight (the rows of
-// a document's features are mostly not in cache).
-void find_all(const ner_model& model, size_t stage, std::span<const uint64_t> features, std::vector<const float*>& rows) {
-  rows.resize(features.size());
+// Visits many features' slots in order, each fetched 32 features ahead, so the processor
+// has many memory reads in flight (a document's features are mostly not in cache) but not
+// so many that the early ones are evicted before use. find(k, feature) looks feature k up.
+template <class Find>
+void find_ahead(const ner_model& model, std::span<const uint64_t> features, Find find) {
   const size_t n = features.size();
   constexpr size_t ahead = 32;
-  for (size_t k = 0; k < std::min(n, ahead); ++k) model.prefetch_in_stages(features[k]);
+  for (size_t k = 0; k < std::min(n, ahead); ++k) model.prefetch(features[k]);
   for (size_t k = 0; k < n; ++k) {
-    if (k + ahead < n) model.prefetch_in_stages(features[k + ahead]);
-    rows[k] = model.find_in_stage(features[k], stage);
-    if (rows[k] != nullptr) __builtin_prefetch(rows[k]);
+    if (k + ahead < n) model.prefetch(features[k + ahead]);
+    find(k, features[k]);
   }
+}
+
+// The rows of many features in one stage (null: not in the model).
+void find_all(const ner_model& model, size_t stage, std::span<const uint64_t> features, std::vector<const float*>& rows) {
+  rows.resize(features.size());
+  find_ahead(model, features, [&](size_t k, uint64_t feature) {
+    rows[k] = model.find_in_stage(feature, stage);
+    if (rows[k] != nullptr) __builtin_prefetch(rows[k]);
+  });
 }
 
 // The same for features every stage has a use for: rows[k * max_stages + s] is feature k's
 // row in stage s, each feature found with one probe (ner_model::find_in_stages).
 void find_all_in_stages(const ner_model& model, std::span<const uint64_t> features, std::vector<const float*>& rows) {
-  const size_t n = features.size(), stages = model.stages().size();
-  rows.resize(n * ner_model::max_stages);
-  constexpr size_t ahead = 32;
-  for (size_t k = 0; k < std::min(n, ahead); ++k) model.prefetch_in_stages(features[k]);
-  for (size_t k = 0; k < n; ++k) {
-    if (k + ahead < n) model.prefetch_in_stages(features[k + ahead]);
+  const size_t stages = model.stages().size();
+  rows.resize(features.size() * ner_model::max_stages);
+  find_ahead(model, features, [&](size_t k, uint64_t feature) {
     const float** found = rows.data() + k * ner_model::max_stages;
-    model.find_in_stages(features[k], found);
+    model.find_in_stages(feature, found);
     for (size_t s = 0; s < stages; ++s)
       if (found[s] != nullptr) __builtin_prefetch(found[s]);
-  }
+  });
 }
 
 }  // namespace

@@ -34,13 +34,13 @@ void ner_word_cache::sum_rows(const ner_word_features& f, int32_t vector_row, fl
   const auto& stages = model_.stages();
   // The rows of a new word's features are mostly not in cache: ask for all of them first,
   // then find each feature's rows in every stage with one probe.
-  for (size_t k = 0; k < f.own_count; ++k) model_.prefetch_in_stages(f.own[k]);
+  for (size_t k = 0; k < f.own_count; ++k) model_.prefetch(f.own[k]);
   for (size_t k = 0; k < f.neighbour_count; ++k) {
-    model_.prefetch_in_stages(f.as_previous[k]);
-    model_.prefetch_in_stages(f.as_next[k]);
+    model_.prefetch(f.as_previous[k]);
+    model_.prefetch(f.as_next[k]);
   }
-  model_.prefetch_in_stages(f.as_second_previous);
-  model_.prefetch_in_stages(f.as_second_next);
+  model_.prefetch(f.as_second_previous);
+  model_.prefetch(f.as_second_next);
   const auto add_rows = [&](uint64_t feature, role r) {
     const float* found[ner_model::max_stages];
     model_.find_in_stages(feature, found);
