@@ -8,8 +8,8 @@
 namespace newsflow {
 
 // A map from 64-bit keys that are already well mixed hashes (ner_word_key, the gazetteer's
-// phrase keys) to small values, filled once at load time and then only read, by every
-// worker. Open addressing with linear probing, at most half full: a look-up reads one or
+// phrase keys, a model's feature keys) to small values, filled once at load time and then
+// only read, by every worker. Open addressing with linear probing, at most half full: a look-up reads one or
 // two adjacent slots where std::unordered_map follows a bucket to a separately allocated
 // node (two cache misses on the tagger's word-cache misses).
 template <class Value>
@@ -48,8 +48,8 @@ class hashed_key_table {
     uint64_t key;  // 0: empty
     Value value;
   };
-  // 0 marks an empty slot, so a key of 0 is stored as 1 (ner_word_key never gives either
-  // in practice; the two would share a slot).
+  // 0 marks an empty slot, so a key of 0 is stored as 1 (as ner_weights does; hashes give
+  // neither in practice, and the two would share a slot).
   static uint64_t stored(uint64_t key) { return key == 0 ? 1 : key; }
   void grow() {
     std::vector<slot> old = std::move(slots_);

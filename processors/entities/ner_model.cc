@@ -64,22 +64,9 @@ ner_model::ner_model(std::string language, uint64_t gazetteer_fingerprint, std::
     : language_(std::move(language)), gazetteer_fingerprint_(gazetteer_fingerprint), stages_(std::move(stages)) {
   if (stages_.empty() || stages_.size() > max_stages)
     throw std::invalid_argument(fmt::format("an entity model has 1 to {} stages, not {}", max_stages, stages_.size()));
-  std::vector<uint64_t> keys;
-  for (const ner_weights& s : stages_) keys.insert(keys.end(), s.keys().begin(), s.keys().end());
-  std::sort(keys.begin(), keys.end());
-  const size_t distinct = static_cast<size_t>(std::unique(keys.begin(), keys.end()) - keys.begin());
-  size_t capacity = 16;
-  while (capacity * 5 < distinct * 8) capacity *= 2;
-  slots_.assign(capacity, joint_slot{0, {no_row, no_row}});
-  mask_ = capacity - 1;
   for (size_t s = 0; s < stages_.size(); ++s)
-    for (size_t r = 0; r < stages_[s].keys().size(); ++r) {
-      const uint64_t key = stages_[s].keys()[r] == 0 ? 1 : stages_[s].keys()[r];
-      size_t i = key & mask_;
-      while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
-      slots_[i].key = key;
-      slots_[i].row[s] = static_cast<uint32_t>(r);
-    }
+    for (size_t r = 0; r < stages_[s].keys().size(); ++r)
+      rows_.emplace(stages_[s].keys()[r]).first->row_plus_one[s] = static_cast<uint32_t>(r + 1);
 }
 
 size_t ner_model::features() const {

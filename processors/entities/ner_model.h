@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "processors/entities/hashed_key_table.h"
 #include "processors/entities/ner_labels.h"
 #include "processors/entities/word_vectors.h"
 
@@ -97,16 +98,16 @@ class ner_model {
   // probe: the tagger looks most features up in both stages, and the stages' tables are
   // each larger than the processor's caches, so one table of all keys halves the probes.
   void find_in_stages(uint64_t feature, const float* rows[max_stages]) const {
-    const joint_slot* s = slot_of(feature);
-    for (size_t k = 0; k < stages_.size(); ++k) rows[k] = s == nullptr ? nullptr : row_in(*s, k);
+    const stage_rows* found = rows_.find(feature);
+    for (size_t k = 0; k < stages_.size(); ++k) rows[k] = found == nullptr ? nullptr : row_in(*found, k);
   }
   // A feature's row in one stage (null: none), through the same table.
   const float* find_in_stage(uint64_t feature, size_t stage) const {
-    const joint_slot* s = slot_of(feature);
-    return s == nullptr ? nullptr : row_in(*s, stage);
+    const stage_rows* found = rows_.find(feature);
+    return found == nullptr ? nullptr : row_in(*found, stage);
   }
   // Asks the processor to fetch the slot find_in_stages(feature) and find_in_stage read first.
-  void prefetch(uint64_t feature) const { __builtin_prefetch(&slots_[(feature == 0 ? 1 : feature) & mask_]); }
+  void prefetch(uint64_t feature) const { rows_.prefetch(feature); }
   const std::string& language() const { return language_; }
   uint64_t gazetteer_fingerprint() const { return gazetteer_fingerprint_; }
   size_t features() const;
@@ -115,24 +116,15 @@ class ner_model {
   std::string language_;
   uint64_t gazetteer_fingerprint_ = 0;
   std::vector<ner_weights> stages_;
-  // Every feature of any stage and its row in each (no_row: none); at most 5/8 full.
-  static constexpr uint32_t no_row = UINT32_MAX;
-  struct joint_slot {
-    uint64_t key;  // 0: empty
-    uint32_t row[max_stages];
+  // Every feature of any stage and its row in each, plus one (0: the stage lacks it).
+  struct stage_rows {
+    uint32_t row_plus_one[max_stages];
   };
-  const joint_slot* slot_of(uint64_t feature) const {
-    if (feature == 0) feature = 1;  // as ner_weights stores it
-    for (size_t i = feature & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i].key == feature) return &slots_[i];
-      if (slots_[i].key == 0) return nullptr;
-    }
+  const float* row_in(const stage_rows& r, size_t stage) const {
+    return r.row_plus_one[stage] == 0 ? nullptr
+                                      : stages_[stage].weights().data() + size_t{r.row_plus_one[stage] - 1} * labels;
   }
-  const float* row_in(const joint_slot& s, size_t stage) const {
-    return s.row[stage] == no_row ? nullptr : stages_[stage].weights().data() + size_t{s.row[stage]} * labels;
-  }
-  std::vector<joint_slot> slots_;
-  size_t mask_ = 0;
+  hashed_key_table<stage_rows> rows_;
 };
 
 }  // namespace newsflow
