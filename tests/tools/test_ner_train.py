@@ -157,5 +157,82 @@ class NerTrainTest(unittest.TestCase):
         self.assertIn("usage: ner_train", run.stderr)
 
 
+QUOTED_PATTERNS = [
+    '{P} told the newspaper "{O}" on Monday .',
+    'Readers in {L} trust "{O}" more than any other paper .',
+    '{P} wrote for "{O}" before moving to {L} .',
+]
+
+
+class EnclosingQuotesTest(unittest.TestCase):
+    """--enclosing-quotes include: a training file that leaves the quotes around a name out of
+    its entity (CoNLL-2002 Spanish does so in its first half, and not after) teaches the model
+    to tag the quotes with the name, as the rest of the data has it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        rng = random.Random(11)
+        train_names, dev_names = split_names(rng)
+        cls.train = os.path.join(cls.dir.name, "train.jsonl")
+        cls.dev = os.path.join(cls.dir.name, "dev.jsonl")
+        global PATTERNS
+        kept = PATTERNS
+        PATTERNS = kept + QUOTED_PATTERNS
+        try:
+            train = [article(rng, train_names, f"t{i}", 8) for i in range(120)]
+            dev = [article(rng, dev_names, f"d{i}", 8) for i in range(20)]
+        finally:
+            PATTERNS = kept
+        write(cls.train, train)  # entities as generated: without their quotes
+        cls.quoted = sum(1 for a in train for e in a["gold_entities"]
+                         if a["text"][e["start"] - 1:e["start"]] == '"' and a["text"][e["end"]:e["end"] + 1] == '"')
+        write(cls.dev, dev)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def tagged(self, *flags):
+        model = os.path.join(self.dir.name, "ner-en.bin")
+        run = subprocess.run([NER_TRAIN, "--train", self.train, "--dev", self.dev, "--language", "en",
+                              "--epochs", "6", "--seed", "1", "--out", model, *flags],
+                             capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        config = os.path.join(self.dir.name, "config.yaml")
+        with open(config, "w") as f:
+            f.write(f"chain:\n  - {{type: entities, models: {{en: {model}}}, gazetteers: '', "
+                    "word_clusters: '', word_vectors: ''}\n")
+        out = os.path.join(self.dir.name, "out.jsonl")
+        done = subprocess.run([NEWSFLOWD, "process", "--config", config, "--input", self.dev, "--output", out,
+                               "--quiet"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(out, encoding="utf-8") as f:
+            names = [e["text"] for line in f for e in json.loads(line)["enrichment"]["entities"]
+                     if e["field"] == "text"]
+        return run.stdout, [n for n in names if '"' in n], names
+
+    def test_the_quotes_are_tagged_with_the_name_when_asked(self):
+        self.assertGreater(self.quoted, 50)
+        stdout, with_quotes, names = self.tagged("--enclosing-quotes", "include")
+        self.assertIn(f"train: {self.quoted} entities widened to the quotes around them", stdout)
+        whole = [n for n in with_quotes if re.fullmatch(r'"[^"]+"', n)]
+        self.assertGreater(len(whole), 10, names[:40])
+        self.assertGreaterEqual(len(whole), 0.9 * len(with_quotes), with_quotes)
+
+    def test_the_file_is_followed_by_default(self):
+        stdout, with_quotes, names = self.tagged()
+        self.assertNotIn("widened", stdout)
+        self.assertGreater(len(names), 100)
+        self.assertEqual(with_quotes, [])
+
+    def test_another_value_is_refused(self):
+        run = subprocess.run([NER_TRAIN, "--train", self.train, "--dev", self.dev, "--language", "en",
+                              "--out", os.path.join(self.dir.name, "x.bin"), "--enclosing-quotes", "yes"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("--enclosing-quotes", run.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
