@@ -53,6 +53,8 @@ enum tmpl : uint64_t {
   dense_component,  // (slot, dimension) of a word vector: dense_key
   first_left_across,   // (first-stage label two tokens back, the word between)
   first_right_across,  // (the word between, first-stage label two tokens ahead)
+  quote_stretch,        // (role in a quoted stretch of a line, its length): ner_document_context
+  quote_stretch_shape,  // (the same, the short shape of the stretch's first word)
 };
 
 // The feature of template `t` with a text value, and with one or two numeric values.
@@ -66,6 +68,11 @@ uint64_t combine(uint64_t t, uint64_t a, uint64_t b);
 inline constexpr int dense_offsets[] = {0, -1, 1};
 inline constexpr size_t dense_slots = std::size(dense_offsets);
 inline uint64_t dense_key(size_t slot, uint32_t dimension) { return combine(dense_component, slot, dimension); }
+
+// Roles in a quoted stretch (quote_stretch), whose lengths in words are told apart up to
+// quote_lengths (longer ones count as that many).
+enum quote_role : uint64_t { quote_open, quote_close, quoted_first, quoted_last, quoted_only, quoted_middle };
+inline constexpr size_t quote_lengths = 7;
 
 // The value of a neighbour beyond the document ("__BOUND_").
 inline constexpr uint64_t boundary_key = 0x5f5f424f554e445fULL;

@@ -258,6 +258,62 @@ void ner_document_context::mark_names(const gazetteer& names) {
   }
 }
 
+namespace {
+
+// Quote marks as tokens (the tokenizer splits them off): the straight one pairs with the next
+// on its line; the typographic ones say which side they are.
+enum class quote_mark { none, either, opening, closing };
+quote_mark quote_mark_of(uint64_t written_key) {
+  static const uint64_t straight = key(word_as_written, "\""), left = key(word_as_written, "\u201C"),
+                        right = key(word_as_written, "\u201D"), low = key(word_as_written, "\u201E"),
+                        guillemet_left = key(word_as_written, "\u00AB"), guillemet_right = key(word_as_written, "\u00BB");
+  if (written_key == straight) return quote_mark::either;
+  if (written_key == left || written_key == low || written_key == guillemet_left) return quote_mark::opening;
+  if (written_key == right || written_key == guillemet_right) return quote_mark::closing;
+  return quote_mark::none;
+}
+
+}  // namespace
+
+void ner_document_context::mark_quotes() {
+  const size_t n = words_.size();
+  quote_keys_.assign(n, {0, 0});
+  const auto mark = [&](size_t open, size_t close) {
+    const size_t length = close - open - 1;
+    if (length == 0) return;
+    const uint64_t bucket = std::min(length, quote_lengths);
+    const uint64_t first_shape = words_[open + 1].short_key;
+    for (size_t k = open; k <= close; ++k) {
+      const uint64_t role = k == open ? quote_open : k == close ? quote_close : length == 1 ? quoted_only
+                            : k == open + 1 ? quoted_first : k + 1 == close ? quoted_last : quoted_middle;
+      quote_keys_[k] = {combine(quote_stretch, role, bucket), combine(quote_stretch_shape, role * 16 + bucket, first_shape)};
+    }
+  };
+  ptrdiff_t open = -1;
+  for (size_t i = 0; i < n; ++i) {
+    if (tokens_[i].line_start) open = -1;  // a stretch ends with its line
+    switch (quote_mark_of(words_[i].written_key)) {
+      case quote_mark::none:
+        break;
+      case quote_mark::opening:
+        open = static_cast<ptrdiff_t>(i);
+        break;
+      case quote_mark::closing:
+        if (open >= 0) mark(static_cast<size_t>(open), i);
+        open = -1;
+        break;
+      case quote_mark::either:
+        if (open >= 0) {
+          mark(static_cast<size_t>(open), i);
+          open = -1;
+        } else {
+          open = static_cast<ptrdiff_t>(i);
+        }
+        break;
+    }
+  }
+}
+
 void ner_document_context::build(std::span<const ner_token> tokens, std::span<const ner_word_info> words,
                                  const gazetteer* names) {
   tokens_ = tokens;
@@ -265,6 +321,7 @@ void ner_document_context::build(std::span<const ner_token> tokens, std::span<co
   const size_t n = words.size();
   name_bits_.assign(n, 0);
   if (names != nullptr) mark_names(*names);
+  mark_quotes();
   // Lines written in capitals (headlines, datelines): letters mostly upper case.
   caps_line_.assign(n, 0);
   for (size_t i = 0; i < n;) {
@@ -321,6 +378,7 @@ void ner_document_context::context_features(size_t i, std::vector<uint64_t>& out
   if (caps_line_[i]) out.push_back(combine(caps_line_shape, w.short_key, 0));
   out.push_back(combine(shape_trigram, combine(0, shape_at(k - 1), w.short_key), shape_at(k + 1)));
   out.push_back(combine(document_case, case_seen_[case_slot(w.lower_key | 1)], w.short_key));
+  if (quote_keys_[i][0] != 0) out.insert(out.end(), quote_keys_[i].begin(), quote_keys_[i].end());
 }
 
 void ner_document_context::name_features(size_t i, std::vector<uint64_t>& out) const {

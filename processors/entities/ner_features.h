@@ -89,7 +89,9 @@ void boundary_features(bool clusters, ner_word_features& out);
 // "LEICESTERSHIRE" in a headline is known as a capitalised name), the words before a
 // capitalised word's other occurrences (context aggregation), and name-list phrases (tokens
 // inside a listed phrase get its category and their place in it, B/I/L/U, longest phrase
-// per category from each start).
+// per category from each start), and quoted stretches (a short one is often a name or a
+// title, "La Obrera", a long one speech: the quotes and the words between them get their
+// role and the stretch's length).
 class ner_document_context {
  public:
   void build(std::span<const ner_token> tokens, std::span<const ner_word_info> words, const gazetteer* names);
@@ -104,11 +106,13 @@ class ner_document_context {
   uint64_t shape_at(ptrdiff_t k) const;
   size_t case_slot(uint64_t key) const;
   void mark_names(const gazetteer& names);
+  void mark_quotes();
 
   std::span<const ner_token> tokens_;
   std::span<const ner_word_info> words_;
   std::vector<uint8_t> caps_line_;
   std::vector<uint64_t> name_bits_;  // per token: bit 4 * category + part
+  std::vector<std::array<uint64_t, 2>> quote_keys_;  // per token: its quote_stretch features (0: none)
   std::vector<uint64_t> two_word_keys_;  // per token: the key of the two-word phrase it begins (0: not looked up)
   std::vector<uint64_t> case_keys_;  // document case table: word key
   std::vector<uint8_t> case_seen_;   // case classes seen

@@ -121,6 +121,38 @@ TEST(NerFeatures, CapitalisedWordsSeeTheirOtherOccurrences) {
   EXPECT_EQ(plain_a, plain_b);
 }
 
+// A quoted stretch of a line gives its quotes and words their role and its length: short
+// ones are names and titles ("La Obrera"), long ones speech; a quote without its pair none.
+TEST(NerFeatures, QuotedStretchesGiveTheirRoleAndLength) {
+  using namespace ner_feature;
+  const analysed doc("El diario \"La Obrera\" dijo «que no vendrá nunca más a esta ciudad» hoy \"\nY \"Juan\"");
+  const auto has = [&](size_t i, quote_role role, uint64_t length) {
+    const auto f = doc.features.of(i);
+    return std::find(f.begin(), f.end(), combine(quote_stretch, role, length)) != f.end();
+  };
+  const auto quoted = [&](size_t i) {
+    const auto f = doc.features.of(i);
+    for (uint64_t role = quote_open; role <= quoted_middle; ++role)
+      for (uint64_t length = 1; length <= quote_lengths; ++length)
+        if (std::find(f.begin(), f.end(), combine(quote_stretch, role, length)) != f.end()) return true;
+    return false;
+  };
+  // El diario " La Obrera " dijo « que no vendrá nunca más a esta ciudad » hoy " \n Y " Juan "
+  // 0  1      2 3  4      5 6    7 8   9  10     11    12  13 14   15     16 17  18   19 20 21 22
+  ASSERT_EQ(doc.tokens.size(), 23u);
+  EXPECT_FALSE(quoted(1));
+  EXPECT_TRUE(has(2, quote_open, 2));
+  EXPECT_TRUE(has(3, quoted_first, 2));
+  EXPECT_TRUE(has(4, quoted_last, 2));
+  EXPECT_TRUE(has(5, quote_close, 2));
+  EXPECT_FALSE(quoted(6));
+  EXPECT_TRUE(has(7, quote_open, quote_lengths));  // eight words: counted as seven
+  EXPECT_TRUE(has(10, quoted_middle, quote_lengths));
+  EXPECT_TRUE(has(16, quote_close, quote_lengths));
+  EXPECT_FALSE(quoted(18));  // its pair would be on the next line
+  EXPECT_TRUE(has(21, quoted_only, 1));
+}
+
 // The tagger sums per word type and per stage what the trainer's path (every feature of
 // every token, looked up one by one) sums per token: the two must label alike, also when
 // the word cache is too small to hold a document and words displace each other.
