@@ -10,6 +10,7 @@
 //       [--ensemble 1]   (members per stage, trained with other shuffles; the model is their mean)
 //       [--pa-c 1]   (passive-aggressive step cap C; 0: the perceptron's unit steps)
 //       [--min-weight 0.02]   (features whose averaged weights are all smaller are left out)
+//       [--quote-features on]   (off: the model learns nothing from quoted stretches)
 //       [--enclosing-quotes as-given]   (include: a training entity right inside double quotes
 //                                        takes them in, as the later half of CoNLL-2002 Spanish
 //                                        and its dev set annotate them; its first half leaves them out)
@@ -91,7 +92,8 @@ bool take_in_quotes(std::string_view text, ner_span& e) {
 }
 
 std::vector<document> load(const std::string& path, const gazetteer* names, const word_clusters* clusters,
-                           const word_vectors* vectors, enclosing_quotes quotes, load_stats& stats) {
+                           const word_vectors* vectors, enclosing_quotes quotes, bool quote_features,
+                           load_stats& stats) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string json;
   if (simdjson::padded_string::load(path).get(json)) {
@@ -100,6 +102,7 @@ std::vector<document> load(const std::string& path, const gazetteer* names, cons
   }
   std::vector<document> docs;
   ner_feature_extractor extractor(names, clusters, vectors);
+  if (!quote_features) extractor.without_quote_features();
   simdjson::ondemand::document_stream stream;
   if (parser.iterate_many(json).get(stream)) std::exit(2);
   for (auto item : stream) {
@@ -459,6 +462,7 @@ int run(int argc, char** argv) {
   int members = 1;
   uint32_t seed = 1;
   enclosing_quotes quotes = enclosing_quotes::as_given;
+  bool quote_features = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--train") train_path = value;
@@ -475,7 +479,13 @@ int run(int argc, char** argv) {
     else if (flag == "--stages") stage_count = std::atoi(value.c_str());
     else if (flag == "--ensemble") members = std::max(1, std::atoi(value.c_str()));
     else if (flag == "--pa-c") learning.pa_c = std::max(0.0f, std::strtof(value.c_str(), nullptr));
-    else if (flag == "--enclosing-quotes") {
+    else if (flag == "--quote-features") {
+      if (value != "on" && value != "off") {
+        std::fprintf(stderr, "ner_train: --quote-features takes on or off, not %s\n", value.c_str());
+        return 2;
+      }
+      quote_features = value == "on";
+    } else if (flag == "--enclosing-quotes") {
       if (value != "include" && value != "as-given") {
         std::fprintf(stderr, "ner_train: --enclosing-quotes takes include or as-given, not %s\n", value.c_str());
         return 2;
@@ -492,7 +502,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "usage: ner_train --train FILE --dev FILE --language CODE --out MODEL "
                          "[--epochs N] [--seed N] [--gazetteers FILE] [--clusters FILE] [--vectors FILE] "
                          "[--vector-gain G] [--stages 1|2] [--ensemble N] [--pa-c C] [--min-weight W] "
-                         "[--enclosing-quotes include|as-given] "
+                         "[--enclosing-quotes include|as-given] [--quote-features on|off] "
                          "[--predict FILE]\n");
     return 2;
   }
@@ -508,8 +518,8 @@ int run(int argc, char** argv) {
   const word_vectors* dense = vectors ? &*vectors : nullptr;
   const uint64_t fingerprint = resources_fingerprint(lists, word_classes, dense);
   load_stats train_stats, dev_stats;
-  auto train = load(train_path, lists, word_classes, dense, quotes, train_stats);
-  auto dev = load(dev_path, lists, word_classes, dense, enclosing_quotes::as_given, dev_stats);
+  auto train = load(train_path, lists, word_classes, dense, quotes, quote_features, train_stats);
+  auto dev = load(dev_path, lists, word_classes, dense, enclosing_quotes::as_given, quote_features, dev_stats);
   if (quotes == enclosing_quotes::include)
     std::printf("train: %zu entities widened to the quotes around them\n", train_stats.quotes_taken_in);
   std::printf("train: %zu documents, %zu tokens, %zu entities (%zu not on token boundaries)\n",

@@ -315,13 +315,16 @@ void ner_document_context::mark_quotes() {
 }
 
 void ner_document_context::build(std::span<const ner_token> tokens, std::span<const ner_word_info> words,
-                                 const gazetteer* names) {
+                                 const gazetteer* names, bool quotes) {
   tokens_ = tokens;
   words_ = words;
   const size_t n = words.size();
   name_bits_.assign(n, 0);
   if (names != nullptr) mark_names(*names);
-  mark_quotes();
+  if (quotes)
+    mark_quotes();
+  else
+    quote_keys_.assign(n, {0, 0});
   // Lines written in capitals (headlines, datelines): letters mostly upper case.
   caps_line_.assign(n, 0);
   for (size_t i = 0; i < n;) {
@@ -410,7 +413,7 @@ void ner_feature_extractor::extract(std::string_view text, std::span<const ner_t
   out.vectors = vectors_;
   out.vector_rows.resize(vectors_ != nullptr ? n : 0);
   for (size_t i = 0; i < out.vector_rows.size(); ++i) out.vector_rows[i] = words_[i].vector_row;
-  context_.build(tokens, words_, names_);
+  context_.build(tokens, words_, names_, quotes_);
   ner_word_features beyond;
   boundary_features(clusters, beyond);
   const auto at = [&](size_t k) -> const ner_word_features& { return k < n ? features_[k] : beyond; };

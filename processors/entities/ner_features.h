@@ -94,7 +94,10 @@ void boundary_features(bool clusters, ner_word_features& out);
 // role and the stretch's length).
 class ner_document_context {
  public:
-  void build(std::span<const ner_token> tokens, std::span<const ner_word_info> words, const gazetteer* names);
+  // `quotes`: whether quoted stretches give features (a trainer may leave them out of a
+  // model; the tagger makes them always, and a model without their rows ignores them).
+  void build(std::span<const ner_token> tokens, std::span<const ner_word_info> words, const gazetteer* names,
+             bool quotes = true);
   // Context aggregation's features of token i.
   void aggregate_features(size_t i, std::vector<uint64_t>& out) const;
   // Bigrams, sentence start, upper-case line, shape trigram, document case.
@@ -134,11 +137,14 @@ class ner_feature_extractor {
                                  const word_vectors* vectors = nullptr)
       : names_(names), clusters_(clusters), vectors_(vectors) {}
   void extract(std::string_view text, std::span<const ner_token> tokens, ner_document_features& out);
+  // Leaves out the quoted-stretch features (ner_document_context::build).
+  void without_quote_features() { quotes_ = false; }
 
  private:
   const gazetteer* names_;
   const word_clusters* clusters_;
   const word_vectors* vectors_;
+  bool quotes_ = true;
   std::vector<ner_word_info> words_;
   std::vector<ner_word_features> features_;
   ner_document_context context_;

@@ -232,6 +232,11 @@ class EnclosingQuotesTest(unittest.TestCase):
                              capture_output=True, text=True, timeout=60)
         self.assertEqual(run.returncode, 2)
         self.assertIn("--enclosing-quotes", run.stderr)
+        run = subprocess.run([NER_TRAIN, "--train", self.train, "--dev", self.dev, "--language", "en",
+                              "--out", os.path.join(self.dir.name, "x.bin"), "--quote-features", "no"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("--quote-features", run.stderr)
 
 
 if __name__ == "__main__":

@@ -57,10 +57,11 @@ TEST(NerTagger, LabelsBecomeSpans) {
 
 // The tokens and features of a text, as the tagger makes them.
 struct analysed {
-  explicit analysed(std::string_view text) {
+  explicit analysed(std::string_view t) : text(t) {
     tokenize_for_ner(text, tokens);
     extractor.extract(text, tokens, features);
   }
+  std::string text;
   std::vector<ner_token> tokens;
   ner_feature_extractor extractor;
   ner_document_features features;
@@ -151,6 +152,18 @@ TEST(NerFeatures, QuotedStretchesGiveTheirRoleAndLength) {
   EXPECT_TRUE(has(16, quote_close, quote_lengths));
   EXPECT_FALSE(quoted(18));  // its pair would be on the next line
   EXPECT_TRUE(has(21, quoted_only, 1));
+  // A trainer may leave them out (ner_train --quote-features off): the rest stays the same.
+  ner_feature_extractor without;
+  without.without_quote_features();
+  ner_document_features plain;
+  without.extract(doc.text, doc.tokens, plain);
+  for (size_t i = 0; i < doc.tokens.size(); ++i) {
+    const auto all = doc.features.of(i), rest = plain.of(i);
+    const bool outside = i <= 1 || i == 6 || (i >= 17 && i <= 19);
+    const size_t quote_features = outside ? 0 : 2;
+    EXPECT_EQ(rest.size() + quote_features, all.size()) << i;
+    EXPECT_TRUE(std::equal(rest.begin(), rest.end(), all.begin())) << i;
+  }
 }
 
 // The tagger sums per word type and per stage what the trainer's path (every feature of
