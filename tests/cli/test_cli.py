@@ -409,22 +409,31 @@ class DevBroker(unittest.TestCase):
     def setUp(self):
         self.assertIsNotNone(self.KCAT, "kcat is required (scripts/setup.sh installs it)")
 
-    def start(self, *args):
+    def launch(self, *args):
+        """Starts a devbroker; returns it and its first line (None if it exited first)."""
         proc = subprocess.Popen([NEWSFLOWD, "devbroker", *args], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        # Reader threads, so every read below can time out instead of hanging the test.
+        # Reader threads, so every read below can time out instead of hanging the test; None
+        # marks the end of the output.
         proc.lines = queue.Queue()
         proc.log = []
         proc.readers = [
-            threading.Thread(target=lambda: [proc.lines.put(l.decode().rstrip("\n")) for l in proc.stdout],
-                             daemon=True),
+            threading.Thread(target=lambda: ([proc.lines.put(l.decode().rstrip("\n")) for l in proc.stdout],
+                                             proc.lines.put(None)), daemon=True),
             threading.Thread(target=lambda: [proc.log.append(l.decode()) for l in proc.stderr],
                              daemon=True)]
         for t in proc.readers:
             t.start()
         self.addCleanup(self._finish, proc)
         first = self.next_line(proc)
-        self.assertRegex(first, r"^bootstrap: 127\.0\.0\.1:\d+$", "".join(proc.log))
+        if first is None:
+            proc.wait(timeout=10)
+            proc.readers[1].join(timeout=5)
+        return proc, first
+
+    def start(self, *args):
+        proc, first = self.launch(*args)
+        self.assertRegex(first or "", r"^bootstrap: 127\.0\.0\.1:\d+$", "".join(proc.log))
         return proc, first.split(" ", 1)[1]
 
     @staticmethod
@@ -507,11 +516,17 @@ class DevBroker(unittest.TestCase):
         self.assertIn("created topic later (7 partitions)", log)
 
     def test_fixed_port(self):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        proc, bootstrap = self.start("--port", str(port), "--topics", "news:2", "--brokers", "3")
-        self.assertEqual(bootstrap, "127.0.0.1:%d" % port)
+        # A port free a moment ago may be taken by another test's client before the broker
+        # binds it: then another one is tried.
+        for _ in range(5):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            proc, first = self.launch("--port", str(port), "--topics", "news:2", "--brokers", "3")
+            if first is not None or "Address already in use" not in "".join(proc.log):
+                break
+        self.assertEqual(first, "bootstrap: 127.0.0.1:%d" % port, "".join(proc.log))
+        bootstrap = "127.0.0.1:%d" % port
         r = self.kcat("-b", bootstrap, "-L")
         self.assertEqual(r.returncode, 0, r.stderr.decode())
         self.assertIn("3 brokers", r.stdout.decode())
