@@ -277,7 +277,6 @@ quote_mark quote_mark_of(uint64_t written_key) {
 
 void ner_document_context::mark_quotes() {
   const size_t n = words_.size();
-  quote_keys_.assign(n, {0, 0});
   const auto mark = [&](size_t open, size_t close) {
     const size_t length = close - open - 1;
     if (length == 0) return;
@@ -321,10 +320,8 @@ void ner_document_context::build(std::span<const ner_token> tokens, std::span<co
   const size_t n = words.size();
   name_bits_.assign(n, 0);
   if (names != nullptr) mark_names(*names);
-  if (quotes)
-    mark_quotes();
-  else
-    quote_keys_.assign(n, {0, 0});
+  quote_keys_.assign(n, {0, 0});
+  if (quotes) mark_quotes();
   // Lines written in capitals (headlines, datelines): letters mostly upper case.
   caps_line_.assign(n, 0);
   for (size_t i = 0; i < n;) {

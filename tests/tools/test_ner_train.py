@@ -55,11 +55,11 @@ def split_names(rng):
     return train, dev
 
 
-def article(rng, names, ident, sentences):
+def article(rng, names, ident, sentences, patterns=PATTERNS):
     lines, entities = [], []
     offset = 0
     for _ in range(sentences):
-        pattern = rng.choice(PATTERNS)
+        pattern = rng.choice(patterns)
         line = ""
         for part in re.split(r"(\{[PLOM]\})", pattern):
             if part.startswith("{"):
@@ -80,6 +80,23 @@ def write(path, articles):
     with open(path, "w", encoding="utf-8") as f:
         for a in articles:
             f.write(json.dumps(a) + "\n")
+
+
+def tag(workdir, model, articles):
+    """The records newsflowd process writes for `articles` (a JSON Lines file) with `model`
+    as the English entity model and no name lists, clusters or vectors."""
+    config = os.path.join(workdir, "config.yaml")
+    with open(config, "w") as f:
+        f.write("output:\n  pipeline_info: none\nchain:\n  - normalize\n"
+                f"  - {{type: entities, models: {{en: {model}}}, gazetteers: '', "
+                "word_clusters: '', word_vectors: ''}\n")
+    out = os.path.join(workdir, "out.jsonl")
+    run = subprocess.run([NEWSFLOWD, "process", "--config", config, "--input", articles,
+                          "--output", out, "--quiet"], capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        raise AssertionError(f"newsflowd process exited {run.returncode}: {run.stderr}")
+    with open(out, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
 
 
 class NerTrainTest(unittest.TestCase):
@@ -112,27 +129,16 @@ class NerTrainTest(unittest.TestCase):
 
     def test_the_daemon_tags_with_the_trained_model_as_the_trainer_scored_it(self):
         self.assertEqual(self.train_run.returncode, 0, self.train_run.stderr)
-        config = os.path.join(self.dir.name, "config.yaml")
-        with open(config, "w") as f:
-            f.write("output:\n  pipeline_info: none\nchain:\n  - normalize\n"
-                    f"  - {{type: entities, models: {{en: {self.model}}}, gazetteers: '', "
-                    "word_clusters: '', word_vectors: ''}\n")
-        out = os.path.join(self.dir.name, "out.jsonl")
-        run = subprocess.run([NEWSFLOWD, "process", "--config", config, "--input", self.dev,
-                              "--output", out, "--quiet"], capture_output=True, text=True, timeout=120)
-        self.assertEqual(run.returncode, 0, run.stderr)
         gold = {a["id"]: a for a in self.dev_articles}
         tp = predicted = expected = 0
-        with open(out, encoding="utf-8") as f:
-            for line in f:
-                record = json.loads(line)
-                g = gold[record["id"]]
-                found = {(e["start"], e["end"], e["type"]) for e in record["enrichment"]["entities"]
-                         if e.get("field", "text") == "text"}
-                want = {(e["start"], e["end"], e["type"]) for e in g["gold_entities"]}
-                tp += len(found & want)
-                predicted += len(found)
-                expected += len(want)
+        for record in tag(self.dir.name, self.model, self.dev):
+            g = gold[record["id"]]
+            found = {(e["start"], e["end"], e["type"]) for e in record["enrichment"]["entities"]
+                     if e.get("field", "text") == "text"}
+            want = {(e["start"], e["end"], e["type"]) for e in g["gold_entities"]}
+            tp += len(found & want)
+            predicted += len(found)
+            expected += len(want)
         f1 = 200.0 * tp / (predicted + expected)
         trainer_f1 = float(re.search(r"dev F1 ([0-9.]+)\) to", self.train_run.stdout).group(1))
         self.assertAlmostEqual(f1, trainer_f1, delta=0.01)
@@ -176,14 +182,9 @@ class EnclosingQuotesTest(unittest.TestCase):
         train_names, dev_names = split_names(rng)
         cls.train = os.path.join(cls.dir.name, "train.jsonl")
         cls.dev = os.path.join(cls.dir.name, "dev.jsonl")
-        global PATTERNS
-        kept = PATTERNS
-        PATTERNS = kept + QUOTED_PATTERNS
-        try:
-            train = [article(rng, train_names, f"t{i}", 8) for i in range(120)]
-            dev = [article(rng, dev_names, f"d{i}", 8) for i in range(20)]
-        finally:
-            PATTERNS = kept
+        patterns = PATTERNS + QUOTED_PATTERNS
+        train = [article(rng, train_names, f"t{i}", 8, patterns) for i in range(120)]
+        dev = [article(rng, dev_names, f"d{i}", 8, patterns) for i in range(20)]
         write(cls.train, train)  # entities as generated: without their quotes
         cls.quoted = sum(1 for a in train for e in a["gold_entities"]
                          if a["text"][e["start"] - 1:e["start"]] == '"' and a["text"][e["end"]:e["end"] + 1] == '"')
@@ -199,17 +200,8 @@ class EnclosingQuotesTest(unittest.TestCase):
                               "--epochs", "6", "--seed", "1", "--out", model, *flags],
                              capture_output=True, text=True, timeout=300)
         self.assertEqual(run.returncode, 0, run.stderr)
-        config = os.path.join(self.dir.name, "config.yaml")
-        with open(config, "w") as f:
-            f.write(f"chain:\n  - {{type: entities, models: {{en: {model}}}, gazetteers: '', "
-                    "word_clusters: '', word_vectors: ''}\n")
-        out = os.path.join(self.dir.name, "out.jsonl")
-        done = subprocess.run([NEWSFLOWD, "process", "--config", config, "--input", self.dev, "--output", out,
-                               "--quiet"], capture_output=True, text=True, timeout=120)
-        self.assertEqual(done.returncode, 0, done.stderr)
-        with open(out, encoding="utf-8") as f:
-            names = [e["text"] for line in f for e in json.loads(line)["enrichment"]["entities"]
-                     if e["field"] == "text"]
+        names = [e["text"] for record in tag(self.dir.name, model, self.dev)
+                 for e in record["enrichment"]["entities"] if e["field"] == "text"]
         return run.stdout, [n for n in names if '"' in n], names
 
     def test_the_quotes_are_tagged_with_the_name_when_asked(self):
